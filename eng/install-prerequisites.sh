@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what running and testing need beyond the .NET SDK, and says what it did:
+#  - Azurite, the local Azure Storage, pinned in package.json / package-lock.json (npm ci);
+#  - ffmpeg (ffprobe checks that the videos the pipeline produces are playable), from apt.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+if [ ! -x node_modules/.bin/azurite-blob ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  command -v npm >/dev/null || { echo "prerequisites: npm is required to install Azurite (apt-get install nodejs npm)." >&2; exit 1; }
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  echo "prerequisites: installed Azurite $(node_modules/.bin/azurite-blob --version) from package-lock.json."
+fi
+
+if ! command -v ffprobe >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo=""; fi
+  if [ "$(id -u)" = 0 ] || [ -n "$sudo" ]; then
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
+    echo "prerequisites: installed ffmpeg $(ffprobe -version | head -n1 | cut -d' ' -f3) from apt."
+  else
+    echo "prerequisites: ffprobe is missing and apt needs root: tests that check playability will say they are skipped." >&2
+  fi
+fi
