@@ -13,7 +13,7 @@ trap 'rm -rf "$probe_packages"' EXIT
 
 # A restore into an empty packages folder with no cache asks the feed itself, not what earlier runs left behind.
 feed_has() {
-  dotnet restore "$1" --packages "$probe_packages" --no-http-cache --force-evaluate -v q >"$probe_packages/restore.log" 2>&1
+  dotnet restore "$1" --packages "$probe_packages" --artifacts-path "$probe_packages/artifacts" --no-http-cache --force-evaluate -v q >"$probe_packages/restore.log" 2>&1
 }
 
 if feed_has eng/probes/System.IO.Hashing/Probe.csproj; then
@@ -30,7 +30,7 @@ else
   fi
 fi
 
-if dotnet restore src/Functions/Functions.csproj --packages "$probe_packages" --no-http-cache --force-evaluate -v q >"$probe_packages/functions.log" 2>&1; then
+if dotnet restore src/Functions/Functions.csproj --packages "$probe_packages" --artifacts-path "$probe_packages/artifacts" --no-http-cache --force-evaluate -v q >"$probe_packages/functions.log" 2>&1; then
   echo available > artifacts/functions-feed.txt
   echo "packages: the Azure Functions and Durable packages are in the feed; src/Functions is built."
 elif grep -qE 'NU110[12]' "$probe_packages/functions.log"; then
