@@ -1,0 +1,421 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using HeyGen.Client.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+
+namespace HeyGen.Client.Internal;
+
+/// <summary>
+/// Sends API calls: the key header, retries on Polly.Core with the injected clock, <c>Retry-After</c>,
+/// the envelope, errors as <see cref="HeyGenException"/>, and one key refresh after a 401.
+/// </summary>
+internal sealed class HeyGenPipeline
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+    private const string ApiKeyHeader = "X-Api-Key";
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    private static readonly ResiliencePropertyKey<bool> s_canRetry = new("heygen.can-retry");
+    private static readonly ResiliencePropertyKey<HeyGenRoute> s_route = new("heygen.route");
+
+    private readonly HttpClient _http;
+    private readonly HeyGenClientOptions _options;
+    private readonly HeyGenApiKeyProvider _keys;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+
+    public HeyGenPipeline(HttpClient http, HeyGenClientOptions options, ILogger? logger)
+    {
+        options.Validate();
+        _http = http;
+        _options = options;
+        _keys = options.ApiKeyProvider ?? HeyGenApiKeyProvider.FromKey(options.ApiKey!);
+        Logger = logger ?? NullLogger.Instance;
+        _retry = BuildRetry(options);
+    }
+
+    public ILogger Logger { get; }
+
+    public HeyGenClientOptions Options => _options;
+
+    public HttpClient Http => _http;
+
+    public static bool IsRetryableStatus(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
+
+    /// <summary>Sends a JSON call and returns <c>data</c> as <typeparamref name="T"/>.</summary>
+    public async Task<T> SendAsync<T>(HeyGenRoute route, string path, Func<HttpContent?>? body, JsonTypeInfo<T> typeInfo, CallOptions call, CancellationToken cancellationToken)
+    {
+        using var timeout = CreateTimeout(cancellationToken);
+        try
+        {
+            using var response = await SendWithRetriesAsync(route, path, body ?? NoBody, call, timeout.Token).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var document = await JsonDocument.ParseAsync(stream, default, timeout.Token).ConfigureAwait(false);
+                var data = GetData(document, route);
+                return data.Deserialize(typeInfo) ?? throw Malformed(route, response, "data was null");
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HeyGenException(0, null, $"HeyGen {route} did not finish within {_options.RequestTimeout}.", innerException: new TimeoutException());
+        }
+        catch (JsonException ex)
+        {
+            throw new HeyGenException(0, null, $"HeyGen {route} returned a body that is not the expected JSON: {ex.Message}", innerException: ex);
+        }
+    }
+
+    /// <summary>Sends a list call and returns one page.</summary>
+    public async Task<HeyGenPage<T>> SendPageAsync<T>(HeyGenRoute route, string path, JsonTypeInfo<List<T>> typeInfo, CancellationToken cancellationToken)
+    {
+        using var timeout = CreateTimeout(cancellationToken);
+        try
+        {
+            using var response = await SendWithRetriesAsync(route, path, NoBody, CallOptions.Read, timeout.Token).ConfigureAwait(false);
+            var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var document = await JsonDocument.ParseAsync(stream, default, timeout.Token).ConfigureAwait(false);
+                var items = GetData(document, route).Deserialize(typeInfo) ?? [];
+                var root = document.RootElement;
+                var hasMore = root.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True;
+                var next = root.TryGetProperty("next_token", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
+                return new HeyGenPage<T>(items, hasMore, next);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HeyGenException(0, null, $"HeyGen {route} did not finish within {_options.RequestTimeout}.", innerException: new TimeoutException());
+        }
+        catch (JsonException ex)
+        {
+            throw new HeyGenException(0, null, $"HeyGen {route} returned a body that is not the expected JSON: {ex.Message}", innerException: ex);
+        }
+    }
+
+    /// <summary>Walks pages over <c>next_token</c>, stopping when HeyGen says there are no more.</summary>
+    public static async IAsyncEnumerable<T> PaginateAsync<T>(Func<string?, CancellationToken, Task<HeyGenPage<T>>> getPage, string? firstToken, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var token = firstToken;
+        while (true)
+        {
+            var page = await getPage(token, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.Items)
+            {
+                yield return item;
+            }
+
+            // A missing or repeated cursor would loop forever: treat it as the end.
+            if (!page.HasMore || string.IsNullOrEmpty(page.NextToken) || page.NextToken == token)
+            {
+                yield break;
+            }
+
+            token = page.NextToken;
+        }
+    }
+
+    /// <summary>A request body with no content.</summary>
+    public static Func<HttpContent?> NoBody { get; } = static () => null;
+
+    /// <summary>A JSON body, serialized once; each attempt gets its own content instance.</summary>
+    public static Func<HttpContent?> Json<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+        return () =>
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            return content;
+        };
+    }
+
+    /// <summary>Sends with auth, retries and the one-time key refresh; throws <see cref="HeyGenException"/> on failure.</summary>
+    public async Task<HttpResponseMessage> SendWithRetriesAsync(HeyGenRoute route, string path, Func<HttpContent?> content, CallOptions call, CancellationToken cancellationToken)
+    {
+        var canRetry = call.Replayable && (call.Idempotent || call.IdempotencyKey is not null || IsSafeMethod(route.Method));
+        var key = await _keys.GetApiKeyAsync(cancellationToken).ConfigureAwait(false);
+        var response = await SendOnceWithRetriesAsync(route, path, content, call, key, canRetry, cancellationToken).ConfigureAwait(false);
+
+        if (response.StatusCode == HttpStatusCode.Unauthorized && call.Replayable)
+        {
+            Log.KeyRejected(Logger, route.Method, route.Template);
+            await _keys.OnKeyRejectedAsync(key, cancellationToken).ConfigureAwait(false);
+            var fresh = await _keys.GetApiKeyAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(fresh, key, StringComparison.Ordinal))
+            {
+                response.Dispose();
+                response = await SendOnceWithRetriesAsync(route, path, content, call, fresh, canRetry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        Log.Response(Logger, route.Method, route.Template, (int)response.StatusCode);
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await ToExceptionAsync(route, response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The <c>Retry-After</c> of a response as a delay from now, if any.</summary>
+    public static TimeSpan? GetRetryAfter(HttpResponseMessage response, TimeProvider timeProvider)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header is null)
+        {
+            return null;
+        }
+
+        if (header.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header.Date is { } date)
+        {
+            var wait = date - timeProvider.GetUtcNow();
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
+    }
+
+    /// <summary>Builds the exception for an error response from the error envelope.</summary>
+    public async Task<HeyGenException> ToExceptionAsync(HeyGenRoute route, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var requestId = response.Headers.TryGetValues("X-Request-Id", out var ids) ? ids.FirstOrDefault() : null;
+        var retryAfter = GetRetryAfter(response, _options.TimeProvider);
+        var message = error?.Message is { Length: > 0 } m
+            ? string.Create(CultureInfo.InvariantCulture, $"HeyGen {route} failed with {status} {error.Code}: {m}")
+            : string.Create(CultureInfo.InvariantCulture, $"HeyGen {route} failed with {status} {response.ReasonPhrase}.");
+        Log.Failed(Logger, route.Method, route.Template, status, error?.Code);
+        HeyGenErrorCode? code = error?.Code is { Length: > 0 } c ? new HeyGenErrorCode(c) : default(HeyGenErrorCode?);
+        return new HeyGenException(status, code, message, error?.Param, error?.DocUrl, requestId, retryAfter);
+    }
+
+    internal static async Task<WireError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Buffered so the retry predicate and the exception can both read it; error bodies are small.
+            await response.Content.LoadIntoBufferAsync(MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            if (bytes.Length == 0)
+            {
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.Object
+                ? error.Deserialize(HeyGenJsonContext.Default.WireError)
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or HttpRequestException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsSafeMethod(string method) => method is "GET" or "HEAD" or "PUT" or "DELETE" or "OPTIONS";
+
+    private static JsonElement GetData(JsonDocument document, HeyGenRoute route)
+    {
+        if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("data", out var data))
+        {
+            return data;
+        }
+
+        throw new HeyGenException(0, null, $"HeyGen {route} returned a body without the data envelope.");
+    }
+
+    private static HeyGenException Malformed(HeyGenRoute route, HttpResponseMessage response, string why) =>
+        new((int)response.StatusCode, null, $"HeyGen {route} returned an unexpected body: {why}.");
+
+    private CancellationTokenSource CreateTimeout(CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_options.RequestTimeout != Timeout.InfiniteTimeSpan && _options.RequestTimeout > TimeSpan.Zero)
+        {
+            var timer = _options.TimeProvider.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), source, _options.RequestTimeout, Timeout.InfiniteTimeSpan);
+            source.Token.Register(static t => ((ITimer)t!).Dispose(), timer);
+        }
+
+        return source;
+    }
+
+    private async Task<HttpResponseMessage> SendOnceWithRetriesAsync(HeyGenRoute route, string path, Func<HttpContent?> content, CallOptions call, string apiKey, bool canRetry, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(s_canRetry, canRetry);
+        context.Properties.Set(s_route, route);
+        try
+        {
+            return await _retry.ExecuteAsync(
+                async (ctx, state) =>
+                {
+                    using var request = new HttpRequestMessage(new HttpMethod(route.Method), new Uri(_options.Endpoint, path));
+                    request.Headers.TryAddWithoutValidation(ApiKeyHeader, state.apiKey);
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                    request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+                    if (state.call.IdempotencyKey is { } idempotencyKey)
+                    {
+                        request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, idempotencyKey);
+                    }
+
+                    request.Content = state.content();
+                    return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (apiKey, call, content)).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new HeyGenException(0, null, $"HeyGen {route} could not be reached: {ex.Message}", innerException: ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> BuildRetry(HeyGenClientOptions options)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider };
+        if (options.MaxRetries == 0)
+        {
+            return builder.Build();
+        }
+
+        return builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        {
+            MaxRetryAttempts = options.MaxRetries,
+            BackoffType = DelayBackoffType.Constant,
+            Delay = TimeSpan.Zero,
+            UseJitter = false,
+            ShouldHandle = ShouldRetryAsync,
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                (args.Outcome.Result is { } r ? GetRetryAfter(r, options.TimeProvider) : null) ?? Backoff(args.AttemptNumber)),
+            OnRetry = args =>
+            {
+                var route = args.Context.Properties.GetValue(s_route, HeyGenRoutes.GetVideo);
+                var reason = args.Outcome.Result is { } result
+                    ? ((int)result.StatusCode).ToString(CultureInfo.InvariantCulture)
+                    : args.Outcome.Exception?.GetType().Name ?? "failure";
+                Log.Retrying(Logger, route.Method, route.Template, args.AttemptNumber + 1, args.RetryDelay, reason);
+                args.Outcome.Result?.Dispose();
+                return default;
+            },
+        }).Build();
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var exponential = _options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30));
+        var capped = Math.Min(exponential, _options.RetryMaxDelay.TotalMilliseconds);
+        if (_options.RetryJitter)
+        {
+            // Half fixed, half random: keeps a floor while spreading clients apart.
+            capped = (capped / 2) + (Random.Shared.NextDouble() * capped / 2);
+        }
+
+        return TimeSpan.FromMilliseconds(capped);
+    }
+
+    private async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args)
+    {
+        if (!args.Context.Properties.GetValue(s_canRetry, false))
+        {
+            return false;
+        }
+
+        if (args.Outcome.Exception is { } exception)
+        {
+            return exception is HttpRequestException or IOException && !args.Context.CancellationToken.IsCancellationRequested;
+        }
+
+        var response = args.Outcome.Result!;
+        if (GetRetryAfter(response, _options.TimeProvider) is { } retryAfter && retryAfter > _options.MaxRetryAfter)
+        {
+            // Too long to sleep in-process: surface it so the caller can wait durably.
+            return false;
+        }
+
+        if (IsRetryableStatus(response.StatusCode))
+        {
+            return true;
+        }
+
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            var error = await ReadErrorAsync(response, args.Context.CancellationToken).ConfigureAwait(false);
+            return error?.Code == HeyGenErrorCode.RequestInProgress.Value;
+        }
+
+        return false;
+    }
+}
+
+/// <summary>Per-call retry facts.</summary>
+internal readonly record struct CallOptions(bool Idempotent, string? IdempotencyKey, bool Replayable = true)
+{
+    public static CallOptions Read => new(true, null);
+
+    public static CallOptions Create(string? idempotencyKey) => new(false, ValidateKey(idempotencyKey));
+
+    private static string? ValidateKey(string? key)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        if (key.Length is 0 or > 255 || key.Any(c => c < 0x21 || c > 0x7e))
+        {
+            throw new ArgumentException("idempotencyKey must be 1–255 printable ASCII characters without spaces.", nameof(key));
+        }
+
+        return key;
+    }
+}
+
+/// <summary>Builds query strings.</summary>
+internal static class Query
+{
+    public static string Build(string path, params ReadOnlySpan<(string Name, string? Value)> parameters)
+    {
+        var builder = new StringBuilder(path);
+        var first = true;
+        foreach (var (name, value) in parameters)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            builder.Append(first ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            first = false;
+        }
+
+        return builder.ToString();
+    }
+
+    public static string? Of(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+}
