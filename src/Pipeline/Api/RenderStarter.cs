@@ -1,0 +1,140 @@
+using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Orchestration;
+using Microsoft.Extensions.Logging;
+
+namespace HeyGenRender.Pipeline.Api;
+
+/// <summary>
+/// Starts a render from a job spec, for the HTTP API and the inbox alike: validates it (parse, then asset
+/// existence), stores it once at <c>renders/{id}/job.json</c>, and schedules the orchestration with a
+/// <see cref="RenderRequest"/> that carries only references. Starting the same id twice is safe.
+/// </summary>
+public partial class RenderStarter
+{
+    /// <summary>The orchestrator's registered name (until the workflow publishes its own constant, the one place it is spelled).</summary>
+    public const string OrchestratorName = "RenderOrchestrator";
+
+    private readonly IOrchestrationClient _orchestrations;
+    private readonly RenderJobStore _jobs;
+    private readonly JobAssetChecker _assets;
+    private readonly ILogger<RenderStarter> _logger;
+
+    /// <summary>Creates the starter.</summary>
+    /// <param name="orchestrations">Durable's client, or the local executor.</param>
+    /// <param name="jobs">Where accepted specs are kept.</param>
+    /// <param name="assets">Checks the blob assets exist.</param>
+    /// <param name="logger">Logs.</param>
+    public RenderStarter(IOrchestrationClient orchestrations, RenderJobStore jobs, JobAssetChecker assets, ILogger<RenderStarter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(orchestrations);
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(assets);
+        ArgumentNullException.ThrowIfNull(logger);
+        _orchestrations = orchestrations;
+        _jobs = jobs;
+        _assets = assets;
+        _logger = logger;
+    }
+
+    /// <summary>Validates the spec and starts render <paramref name="renderId"/>, or finds it already started.</summary>
+    /// <param name="utf8Json">The job spec as received.</param>
+    /// <param name="renderId">The render (instance) id; derive it with <see cref="RenderIds"/>.</param>
+    /// <param name="source">Where the request came from, for the input and logs.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>What happened.</returns>
+    /// <exception cref="Azure.RequestFailedException">Storage failed.</exception>
+    public virtual async Task<StartOutcome> StartAsync(ReadOnlyMemory<byte> utf8Json, string renderId, string source, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(renderId);
+        var parsed = RenderJobSpecParser.Parse(utf8Json);
+        if (parsed.Spec is not { } spec)
+        {
+            return StartOutcome.Invalid(renderId, parsed.Errors);
+        }
+
+        // A repeat of an accepted request: same id, and the stored spec says whether it is the same request.
+        if (await _orchestrations.GetInstanceAsync(renderId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            var stored = await _jobs.SaveAsync(renderId, utf8Json, cancellationToken).ConfigureAwait(false);
+            return stored == JobStoreOutcome.AlreadyStoredDifferent ? StartOutcome.Conflict(renderId) : StartOutcome.Existing(renderId);
+        }
+
+        var missing = await _assets.CheckAsync(spec, cancellationToken).ConfigureAwait(false);
+        if (missing.Count > 0)
+        {
+            return StartOutcome.Invalid(renderId, missing);
+        }
+
+        if (await _jobs.SaveAsync(renderId, utf8Json, cancellationToken).ConfigureAwait(false) == JobStoreOutcome.AlreadyStoredDifferent)
+        {
+            return StartOutcome.Conflict(renderId);
+        }
+
+        var request = new RenderRequest
+        {
+            RenderId = renderId,
+            Kind = spec.Kind,
+            JobBlob = _jobs.LocationFor(renderId),
+            Output = new OutputLocation(spec.Output.Container, spec.Output.Prefix ?? renderId),
+            WaitMode = spec.Wait.Mode,
+            Timeout = spec.Wait.Timeout,
+            Source = source,
+        };
+
+        try
+        {
+            await _orchestrations.ScheduleNewOrchestrationInstanceAsync(OrchestratorName, request, renderId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A concurrent repeat may have scheduled it first; that is success, anything else is not.
+            if (await _orchestrations.GetInstanceAsync(renderId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw;
+            }
+
+            return StartOutcome.Existing(renderId);
+        }
+
+        Log.Started(_logger, renderId, spec.Kind, source);
+        return StartOutcome.Started(renderId, request);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Render {RenderId} started: {Kind} from {Source}")]
+        public static partial void Started(ILogger logger, string renderId, RenderKind kind, string source);
+    }
+}
+
+/// <summary>What <see cref="RenderStarter.StartAsync"/> did.</summary>
+/// <param name="Status">The kind of outcome.</param>
+/// <param name="RenderId">The render id.</param>
+/// <param name="Errors">Every problem, when <see cref="StartStatus.Invalid"/>.</param>
+/// <param name="Request">The orchestration input, when <see cref="StartStatus.Started"/>.</param>
+public sealed record StartOutcome(StartStatus Status, string RenderId, IReadOnlyList<JobSpecError> Errors, RenderRequest? Request)
+{
+    internal static StartOutcome Started(string id, RenderRequest request) => new(StartStatus.Started, id, [], request);
+
+    internal static StartOutcome Existing(string id) => new(StartStatus.AlreadyStarted, id, [], null);
+
+    internal static StartOutcome Conflict(string id) => new(StartStatus.Conflict, id, [], null);
+
+    internal static StartOutcome Invalid(string id, IReadOnlyList<JobSpecError> errors) => new(StartStatus.Invalid, id, errors, null);
+}
+
+/// <summary>The kinds of start outcome.</summary>
+public enum StartStatus
+{
+    /// <summary>Scheduled now.</summary>
+    Started,
+
+    /// <summary>The same request was started before; nothing new was done.</summary>
+    AlreadyStarted,
+
+    /// <summary>The id (Idempotency-Key) was used before for a different spec; nothing was done.</summary>
+    Conflict,
+
+    /// <summary>The spec is not valid; nothing was done.</summary>
+    Invalid,
+}
