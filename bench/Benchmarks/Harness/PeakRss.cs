@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace HeyGenRender.Benchmarks.Harness;
+
+/// <summary>The process's peak resident set size (VmHWM) and current RSS, read from /proc/self/status.</summary>
+internal static class PeakRss
+{
+    public static long PeakBytes() => Read("VmHWM:");
+
+    public static long CurrentBytes() => Read("VmRSS:");
+
+    private static long Read(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                var kib = line[field.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+                return long.Parse(kib, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,48 @@
+namespace HeyGenRender.Benchmarks.Harness;
+
+/// <summary>What one run measures: <c>run [--quick] [--only transfers,webhooks,orchestration] [--reps N] [--name NAME]</c>.</summary>
+internal sealed class RunOptions
+{
+    public RunOptions(Args args)
+    {
+        Quick = args.Flag("quick");
+        Repetitions = (int)args.Long("reps", 3);
+        LargeBytes = args.Long("large-mib", Quick ? 48 : 1024) * 1024 * 1024;
+        SmallBytes = args.Long("small-mib", Quick ? 8 : 100) * 1024 * 1024;
+        Name = args.Get("name") ?? (Quick ? "quick" : "full");
+        Only = args.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        RepoRoot = args.Get("repo") ?? FindRepoRoot();
+        ResultsFolder = args.Get("results") ?? Path.Combine(RepoRoot, "bench", "results");
+    }
+
+    public bool Quick { get; }
+
+    public int Repetitions { get; }
+
+    public long LargeBytes { get; }
+
+    public long SmallBytes { get; }
+
+    public string Name { get; }
+
+    public HashSet<string>? Only { get; }
+
+    public string RepoRoot { get; }
+
+    public string ResultsFolder { get; }
+
+    public bool Includes(string part) => Only is null || Only.Contains(part);
+
+    private static string FindRepoRoot()
+    {
+        for (var folder = new DirectoryInfo(Directory.GetCurrentDirectory()); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "HeyGenRender.slnx")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run from inside the repository (no HeyGenRender.slnx above the current folder), or pass --repo.");
+    }
+}

@@ -1,0 +1,42 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Sas;
+using HeyGen.Emulator.Media;
+
+namespace HeyGenRender.Benchmarks.Harness;
+
+/// <summary>Blob helpers for the benchmarks: SAS URLs for the curl baselines and deterministic source blobs.</summary>
+internal static class Storage
+{
+    /// <summary>A read/write SAS URL for one blob, as the curl baselines use it (Azurite accepts service SAS).</summary>
+    public static Uri SasUri(string connectionString, string container, string blob) =>
+        new BlobClient(connectionString, container, blob).GenerateSasUri(
+            BlobSasPermissions.Read | BlobSasPermissions.Write | BlobSasPermissions.Create,
+            TimeProvider.System.GetUtcNow().AddHours(6));
+
+    /// <summary>
+    /// Writes <paramref name="length"/> deterministic bytes that start like an MP4 (an <c>ftyp</c> box), so HeyGen's
+    /// magic-number check accepts the upload as video/mp4. Streams; nothing is held whole.
+    /// </summary>
+    public static async Task CreateSourceBlobAsync(string connectionString, string container, string blob, long length, CancellationToken cancellationToken = default)
+    {
+        var containerClient = new BlobContainerClient(connectionString, container);
+        await containerClient.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var client = containerClient.GetBlobClient(blob);
+        if (await client.ExistsAsync(cancellationToken) && (await client.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ContentLength == length)
+        {
+            return;
+        }
+
+        await using var content = OpenSource(length);
+        await client.UploadAsync(content, overwrite: true, cancellationToken);
+    }
+
+    /// <summary>The same bytes <see cref="CreateSourceBlobAsync"/> writes.</summary>
+    public static Stream OpenSource(long length) => new SyntheticVideoStream(FtypBox, length, seed: 7);
+
+    private static byte[] FtypBox { get; } =
+    [
+        0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m',
+        0, 0, 2, 0, (byte)'i', (byte)'s', (byte)'o', (byte)'m', (byte)'m', (byte)'p', (byte)'4', (byte)'1',
+    ];
+}

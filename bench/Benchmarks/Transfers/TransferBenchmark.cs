@@ -1,0 +1,169 @@
+using Azure.Storage.Blobs;
+using HeyGenRender.Benchmarks.Harness;
+
+namespace HeyGenRender.Benchmarks.Transfers;
+
+/// <summary>
+/// Issue 7, parts 1 and 2: blob → HeyGen direct upload and HeyGen video_url → blob, each through the pipeline's
+/// activity, against a curl pipe over the same path (throughput) and a buffering implementation (peak RSS), at a
+/// small and a large size, variants interleaved in every repetition.
+/// </summary>
+internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options)
+{
+    private static readonly string[] s_variants = ["pipeline", "curl", "buffered"];
+
+    public async Task RunAsync(Report report, CancellationToken cancellationToken = default)
+    {
+        report.Heading("1–2. Transfers: blob → HeyGen direct upload, HeyGen video_url → blob");
+        report.Paragraph(
+            $"Sizes {Num.F(Num.Mib(options.SmallBytes), "0")} MiB and {Num.F(Num.Mib(options.LargeBytes), "0")} MiB, {options.Repetitions} repetitions, " +
+            "variants interleaved in each (pipeline, curl, buffered at the large size, then the same at the small size). " +
+            "Every variant runs in its own child process; peak RSS is that process's VmHWM. " +
+            "`pipeline` calls the pipeline's activity; `curl` is `curl GET | curl -T - PUT` over the same URLs " +
+            "(blob SAS from the SDK; init and complete of the direct upload done with plain HTTP calls, timed too); " +
+            "`buffered` reads the whole source into memory and PUTs the buffer. " +
+            "Time covers the whole transfer including the direct upload's init and complete calls.");
+        await RunDirectionAsync(report, "upload", cancellationToken);
+        await RunDirectionAsync(report, "download", cancellationToken);
+    }
+
+    private async Task RunDirectionAsync(Report report, string direction, CancellationToken cancellationToken)
+    {
+        var title = direction == "upload" ? "Blob → HeyGen direct upload (Azurite → emulator presigned PUT)" : "HeyGen video_url → blob (emulator synthetic video → Azurite)";
+        report.SubHeading(title);
+        Console.WriteLine($"[transfers] {direction}");
+        var sizes = new[] { options.LargeBytes, options.SmallBytes };
+        var sources = new Dictionary<long, string>();
+        foreach (var size in sizes)
+        {
+            if (direction == "upload")
+            {
+                var blob = $"source-{size}.mp4";
+                await Storage.CreateSourceBlobAsync(env.StorageConnectionString, "bench-source", blob, size, cancellationToken);
+                sources[size] = blob;
+            }
+            else
+            {
+                sources[size] = (await env.Emulator.CreateVideoUrlAsync(size, cancellationToken)).AbsoluteUri;
+            }
+        }
+
+        var results = new Dictionary<(string Variant, long Size), List<Dictionary<string, double>>>();
+        var missing = new Dictionary<string, string>();
+        for (var rep = 1; rep <= options.Repetitions; rep++)
+        {
+            foreach (var size in sizes)
+            {
+                foreach (var variant in s_variants)
+                {
+                    if (missing.ContainsKey(variant))
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        var figures = await RunOneAsync(direction, variant, size, sources[size], rep, cancellationToken);
+                        (results.TryGetValue((variant, size), out var list) ? list : results[(variant, size)] = []).Add(figures);
+                        Console.WriteLine($"  rep {rep} {variant,-8} {Num.F(Num.Mib(size), "0"),5} MiB: {Num.F(size / figures["seconds"] / 1048576, "0.0")} MiB/s, peak RSS {Num.F(Num.Mib((long)figures["peak_rss_bytes"]), "0")} MiB");
+                    }
+                    catch (InvalidOperationException e) when (e.Message.Contains("Not yet in src/Pipeline", StringComparison.Ordinal))
+                    {
+                        var line = e.Message.Split('\n').First(l => l.Contains("Not yet in src/Pipeline", StringComparison.Ordinal));
+                        missing[variant] = line[line.IndexOf("Not yet", StringComparison.Ordinal)..].Trim();
+                        Console.WriteLine($"  {variant}: {missing[variant]}");
+                    }
+                }
+            }
+        }
+
+        WriteDirection(report, direction, results, missing);
+    }
+
+    private async Task<Dictionary<string, double>> RunOneAsync(string direction, string variant, long size, string source, int rep, CancellationToken cancellationToken)
+    {
+        var args = new List<string>
+        {
+            direction, "--variant", variant, "--size", Child.Arg(size), "--connection", env.StorageConnectionString,
+            "--api", env.Emulator.ApiBase.AbsoluteUri, "--api-key", env.Emulator.ApiKey,
+        };
+        string? target = null;
+        if (direction == "upload")
+        {
+            args.AddRange(["--container", "bench-source", "--blob", source]);
+        }
+        else
+        {
+            target = $"{variant}-{rep}-{size}.mp4";
+            await new BlobContainerClient(env.StorageConnectionString, "bench-target").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            args.AddRange(["--container", "bench-target", "--blob", target, "--video-url", source]);
+        }
+
+        var figures = await Child.RunAsync(args, TimeSpan.FromMinutes(15), cancellationToken);
+        if (target is not null)
+        {
+            // The copy must be whole; then drop it so Azurite's disk does not fill up over repetitions.
+            var blob = new BlobClient(env.StorageConnectionString, "bench-target", target);
+            var length = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ContentLength;
+            if (length != size)
+            {
+                throw new InvalidOperationException($"{variant} wrote {length} bytes to {target}, expected {size}.");
+            }
+
+            await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+        }
+
+        return figures;
+    }
+
+    private void WriteDirection(Report report, string direction, Dictionary<(string Variant, long Size), List<Dictionary<string, double>>> results, Dictionary<string, string> missing)
+    {
+        double Throughput(Dictionary<string, double> f) => f["bytes"] / f["seconds"] / 1048576;
+        double Rss(Dictionary<string, double> f) => Num.Mib((long)f["peak_rss_bytes"]);
+        List<Dictionary<string, double>> Runs(string variant, long size) => results.TryGetValue((variant, size), out var list) ? list : [];
+
+        var large = options.LargeBytes;
+        var small = options.SmallBytes;
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var variant in s_variants)
+        {
+            if (missing.TryGetValue(variant, out var why))
+            {
+                rows.Add([variant, "missing", "missing", "missing", "missing", why]);
+                continue;
+            }
+
+            rows.Add(
+            [
+                variant,
+                Summary.Of(Runs(variant, large).Select(Throughput)).Format("0.0"),
+                Summary.Of(Runs(variant, small).Select(Throughput)).Format("0.0"),
+                variant == "curl" ? "(harness process, not curl)" : Summary.Of(Runs(variant, small).Select(Rss)).Format("0"),
+                variant == "curl" ? "" : Summary.Of(Runs(variant, large).Select(Rss)).Format("0"),
+                "",
+            ]);
+        }
+
+        var largeLabel = Num.F(Num.Mib(large), "0") + " MiB";
+        var smallLabel = Num.F(Num.Mib(small), "0") + " MiB";
+        report.Paragraph("min / median / max over repetitions");
+        report.Table(["variant", $"throughput {largeLabel} (MiB/s)", $"throughput {smallLabel} (MiB/s)", $"peak RSS {smallLabel} (MiB)", $"peak RSS {largeLabel} (MiB)", "note"], rows);
+
+        // Ratios per repetition: each pipeline run against the curl run next to it.
+        var ratio = Summary.Of(Runs("pipeline", large).Zip(Runs("curl", large), (p, c) => Throughput(p) / Throughput(c)));
+        var ratioSmall = Summary.Of(Runs("pipeline", small).Zip(Runs("curl", small), (p, c) => Throughput(p) / Throughput(c)));
+        var peak = Summary.Of(Runs("pipeline", large).Select(Rss));
+        var growth = Summary.Of(Runs("pipeline", large).Zip(Runs("pipeline", small), (l, s) => Rss(l) - Rss(s)));
+        var bufferedGrowth = Summary.Of(Runs("buffered", large).Zip(Runs("buffered", small), (l, s) => Rss(l) - Rss(s)));
+        var rssVsBuffered = Summary.Of(Runs("pipeline", large).Zip(Runs("buffered", large), (p, b) => Rss(p) / Rss(b)));
+        report.Table(["figure", "min / median / max", "target", "verdict"],
+        [
+            [$"throughput pipeline ÷ curl pipe, {largeLabel}", ratio.Format("0.00") + "×", "≥ 0.9×", Report.Verdict(ratio.Count == 0 ? null : ratio.Median >= 0.9)],
+            [$"throughput pipeline ÷ curl pipe, {smallLabel}", ratioSmall.Format("0.00") + "×", "", ""],
+            [$"pipeline peak RSS, {largeLabel}", peak.Format("0") + " MiB", "< 128 MiB" + (options.Quick ? " (at 1 GiB)" : ""), Report.Verdict(peak.Count == 0 || options.Quick ? null : peak.Max < 128)],
+            [$"pipeline peak RSS growth {smallLabel} → {largeLabel}", growth.Format("0.0") + " MiB", "< 16 MiB", Report.Verdict(growth.Count == 0 || options.Quick ? null : growth.Max < 16)],
+            [$"buffered peak RSS growth {smallLabel} → {largeLabel}", bufferedGrowth.Format("0") + " MiB", "(baseline)", ""],
+            [$"peak RSS pipeline ÷ buffered, {largeLabel}", rssVsBuffered.Format("0.00") + "×", "", ""],
+        ]);
+    }
+}
