@@ -1,0 +1,115 @@
+using System.Net;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
+using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Transfers;
+using HeyGenRender.Pipeline.Workflow;
+using Microsoft.Extensions.Logging;
+
+namespace HeyGenRender.Pipeline.Activities;
+
+/// <summary>
+/// <see cref="RenderWorkflowNames.DownloadOutputs"/>: GETs the job for fresh URLs, then streams the video (and the
+/// thumbnail and captions where present) into blob storage, block by block, checking length and SHA-256. An expired
+/// URL (403/404/410) is refreshed with another GET of the job. A file already stored by an earlier run is kept.
+/// </summary>
+public sealed partial class DownloadOutputsActivity(
+    HeyGenJobReader reader, BlobServiceClient blobs, IHttpClientFactory httpClients, ILogger<DownloadOutputsActivity> logger)
+    : IRenderActivity<DownloadInput, DownloadResult>
+{
+    /// <summary>The named HttpClient used for downloads (no API key: the URLs are presigned).</summary>
+    public const string HttpClientName = "HeyGenDownloads";
+
+    private const int MaxUrlRefreshes = 3;
+
+    /// <inheritdoc />
+    public async Task<DownloadResult> RunAsync(DownloadInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var container = blobs.GetBlobContainerClient(input.Output.Container);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        var (_, urls) = await reader.ReadAsync(input.Job, cancellationToken);
+        var refreshes = 0;
+        var files = new List<StoredFile>();
+        foreach (var (role, file, contentType, pick) in Roles)
+        {
+            if (pick(urls) is null)
+            {
+                continue;
+            }
+
+            var location = input.Output.File(file);
+            var target = container.GetBlockBlobClient(location.Name);
+            if (await ExistingAsync(target, cancellationToken) is { } existing)
+            {
+                files.Add(new StoredFile(role, location, existing.Length, existing.Sha256));
+                continue;
+            }
+
+            for (var attempt = 0; ; attempt++)
+            {
+                var url = pick(urls);
+                if (url is null)
+                {
+                    break;
+                }
+
+                using var response = await httpClients.CreateClient(HttpClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Gone && attempt < MaxUrlRefreshes)
+                {
+                    // Presigned URLs expire: a fresh GET of the job hands out fresh ones.
+                    Log.UrlRefreshed(logger, input.Job.HeyGenId, role, (int)response.StatusCode);
+                    refreshes++;
+                    (_, urls) = await reader.ReadAsync(input.Job, cancellationToken);
+                    continue;
+                }
+
+                response.EnsureSuccessStatusCode();
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                var (sha, length, _) = await HttpToBlobTransfer.CopyAsync(body, response.Content.Headers.ContentLength, target, contentType, cancellationToken);
+                await HttpToBlobTransfer.VerifyAsync(target, sha, length, cancellationToken);
+                files.Add(new StoredFile(role, location, length, sha));
+                Log.Stored(logger, input.Job.HeyGenId, role, location.ToString(), length);
+                break;
+            }
+        }
+
+        if (!files.Any(f => f.Role == "video"))
+        {
+            throw new InvalidOperationException($"HeyGen job {input.Job.HeyGenId} reports no video URL.");
+        }
+
+        return new DownloadResult(files, refreshes);
+    }
+
+    private static readonly (string Role, string File, string ContentType, Func<JobUrls, string?> Pick)[] Roles =
+    [
+        ("video", OutputLocation.VideoFile, "video/mp4", u => u.Video),
+        ("thumbnail", OutputLocation.ThumbnailFile, "image/jpeg", u => u.Thumbnail),
+        ("captions", OutputLocation.CaptionsFile, "application/x-subrip", u => u.Captions),
+    ];
+
+    private static async Task<(string Sha256, long Length)?> ExistingAsync(BlockBlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            return properties.Metadata.TryGetValue(HttpToBlobTransfer.Sha256Metadata, out var sha) ? (sha, properties.ContentLength) : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "HeyGen job {HeyGenId}: {Role} URL answered {Status}; refreshed by a GET of the job.")]
+        public static partial void UrlRefreshed(ILogger logger, string heyGenId, string role, int status);
+
+        [LoggerMessage(2, LogLevel.Information, "HeyGen job {HeyGenId}: {Role} stored as {Blob} ({Length} bytes).")]
+        public static partial void Stored(ILogger logger, string heyGenId, string role, string blob, long length);
+    }
+}

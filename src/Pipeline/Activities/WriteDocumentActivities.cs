@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Workflow;
+
+namespace HeyGenRender.Pipeline.Activities;
+
+/// <summary><see cref="RenderWorkflowNames.WriteResult"/>: writes <c>result.json</c> beside the video, once (conditional write).</summary>
+public sealed class WriteResultActivity(BlobServiceClient blobs) : IRenderActivity<WriteResultInput, BlobLocation>
+{
+    /// <inheritdoc />
+    public Task<BlobLocation> RunAsync(WriteResultInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var document = new
+        {
+            status = "completed",
+            render_id = input.InstanceId,
+            kind = input.Kind,
+            heygen_id = input.HeyGenId,
+            other_heygen_ids = input.OtherHeyGenIds,
+            video_id = input.VideoId,
+            duration_seconds = input.DurationSeconds,
+            detected_by = input.DetectedBy,
+            files = input.Files.Select(f => new { role = f.Role, container = f.Blob.Container, blob = f.Blob.Name, length = f.Length, sha256 = f.Sha256 }),
+            assets = input.Assets.Select(a => new { path = a.Path, asset_id = a.AssetId, sha256 = a.Sha256, length = a.Length, reused = a.Reused }),
+            timings = input.Timings,
+            heygen_calls = input.Counters,
+        };
+        return RenderDocuments.WriteOnceAsync(blobs, input.Output.File(OutputLocation.ResultFile), document, cancellationToken);
+    }
+}
+
+/// <summary><see cref="RenderWorkflowNames.WriteError"/>: writes <c>error.json</c> (stage, HeyGen's failure code and message), once.</summary>
+public sealed class WriteErrorActivity(BlobServiceClient blobs) : IRenderActivity<WriteErrorInput, BlobLocation>
+{
+    /// <inheritdoc />
+    public Task<BlobLocation> RunAsync(WriteErrorInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var document = new
+        {
+            status = input.Code == "cancelled" ? "cancelled" : "failed",
+            render_id = input.InstanceId,
+            stage = input.Stage,
+            failure_code = input.Code,
+            failure_message = input.Message,
+            heygen_id = input.HeyGenId,
+            timings = input.Timings,
+            heygen_calls = input.Counters,
+        };
+        return RenderDocuments.WriteOnceAsync(blobs, input.Output.File(OutputLocation.ErrorFile), document, cancellationToken);
+    }
+}
+
+/// <summary>Writes the small JSON documents of a render.</summary>
+internal static class RenderDocuments
+{
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    /// <summary>Writes the document unless the blob exists (a re-run keeps the first one).</summary>
+    public static async Task<BlobLocation> WriteOnceAsync(BlobServiceClient blobs, BlobLocation location, object document, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(location.Container);
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        try
+        {
+            await container.GetBlobClient(location.Name).UploadAsync(
+                BinaryData.FromObjectAsJson(document, s_json),
+                new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Written by an earlier run of this activity.
+        }
+
+        return location;
+    }
+}

@@ -1,0 +1,299 @@
+using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Webhooks;
+
+namespace HeyGenRender.Pipeline.Workflow;
+
+/// <summary>
+/// The render workflow: prepare, upload assets (in parallel), take a HeyGen slot, create the job, wait (webhook raced
+/// against a polling timer, bounded by the deadline), release the slot, download the outputs, write result.json —
+/// or error.json with the failed stage. Deterministic: time, waiting and I/O only through the context.
+/// The Functions app calls <see cref="RunAsync"/> from <c>[Function(RenderWorkflowNames.Orchestrator)]</c>.
+/// </summary>
+public static class RenderOrchestrator
+{
+    private static readonly TaskOptions s_retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        MaxNumberOfAttempts: 4, FirstRetryInterval: TimeSpan.FromSeconds(5), BackoffCoefficient: 2, MaxRetryInterval: TimeSpan.FromMinutes(1)));
+
+    /// <summary>Runs the workflow; the input is a <see cref="RenderRequest"/>.</summary>
+    public static async Task<RenderOutcome> RunAsync(IRenderOrchestrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.GetInput<RenderRequest>() ?? throw new InvalidOperationException("The render orchestration needs a RenderRequest input.");
+        var run = new Run(context, request);
+        return await run.ExecuteAsync();
+    }
+
+    private sealed class Run(IRenderOrchestrationContext context, RenderRequest request)
+    {
+        private readonly CancellationTokenSource _cancelWait = new();
+        private readonly DateTime _started = context.CurrentUtcDateTime;
+        private Task<object?>? _cancelled;
+        private string _stage = RenderStages.Prepare;
+        private RenderTimings _timings = new(context.CurrentUtcDateTime, null, null, null, null);
+        private RenderCounters _counters = new(0, 0, 0, 0, 0);
+        private CreateJobResult? _job;
+        private bool _holdsSlot;
+        private RenderPlan? _plan;
+
+        private DateTime Deadline => _started + request.Timeout;
+
+        private static EntityInstanceId Slots => new(RenderWorkflowNames.SlotsEntity, RenderWorkflowNames.SlotsEntityKey);
+
+        public async Task<RenderOutcome> ExecuteAsync()
+        {
+            _cancelled = context.WaitForExternalEvent<object?>(RenderEvents.Cancel, _cancelWait.Token);
+            try
+            {
+                return await RenderAsync();
+            }
+            catch (RenderStopped stop)
+            {
+                return await FailAsync(stop.Code, stop.Message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var code = ex is TaskFailedException tf ? ErrorCodeOf(tf) : "error";
+                return await FailAsync(code, ex is TaskFailedException f ? f.ErrorMessage : ex.Message);
+            }
+            finally
+            {
+                await ReleaseSlotAsync();
+                _cancelWait.Cancel();
+                _cancelWait.Dispose();
+            }
+        }
+
+        private async Task<RenderOutcome> RenderAsync()
+        {
+            Status(5, "reading the job");
+            _plan = await Guard(context.CallActivityAsync<RenderPlan>(RenderWorkflowNames.PrepareRender, request, s_retry));
+
+            _stage = RenderStages.Upload;
+            Status(10, $"{_plan.Assets.Count} asset(s)");
+            var uploads = _plan.Assets.Select(a => context.CallActivityAsync<UploadedAsset>(RenderWorkflowNames.UploadAsset, a, s_retry)).ToList();
+            var assets = await Guard(Task.WhenAll(uploads));
+            _timings = _timings with { Uploaded = context.CurrentUtcDateTime };
+
+            _stage = RenderStages.Queue;
+            await AcquireSlotAsync();
+
+            _stage = RenderStages.Create;
+            var job = await CreateJobAsync(assets);
+            var jobRef = new JobRef(_plan.Kind, job);
+
+            _stage = RenderStages.Wait;
+            var (snapshot, detectedBy) = await WaitAsync(jobRef);
+            _timings = _timings with { HeyGenFinished = context.CurrentUtcDateTime };
+            await ReleaseSlotAsync();
+            if (snapshot.Status != "completed")
+            {
+                throw new RenderStopped(snapshot.FailureCode ?? "failed", snapshot.FailureMessage ?? "HeyGen reported the job as failed.");
+            }
+
+            _stage = RenderStages.Download;
+            Status(85, "downloading", job);
+            var downloaded = await Guard(context.CallActivityAsync<DownloadResult>(
+                RenderWorkflowNames.DownloadOutputs, new DownloadInput(jobRef, request.Output), s_retry));
+            _timings = _timings with { Finished = context.CurrentUtcDateTime };
+
+            _stage = RenderStages.Finish;
+            Status(95, "writing result.json", job);
+            var result = await context.CallActivityAsync<BlobLocation>(RenderWorkflowNames.WriteResult, new WriteResultInput(
+                context.InstanceId, _plan.Kind, job, _job!.OtherIds, snapshot.VideoId, request.Output, assets, downloaded.Files,
+                snapshot.Duration, _timings, _counters, detectedBy), s_retry);
+            context.SetCustomStatus(new RenderStatus(RenderStages.Completed, 100, detectedBy, job));
+            return new RenderOutcome("completed", result, job, null, null, _counters);
+        }
+
+        private async Task AcquireSlotAsync()
+        {
+            var answer = await CallSlotsAsync(RenderSlots.AcquireOperation);
+            while (!answer.Granted)
+            {
+                Status(20, $"queued for a HeyGen slot, position {answer.Position}");
+                using var cts = new CancellationTokenSource();
+                var granted = context.WaitForExternalEvent<object?>(RenderWorkflowNames.SlotGrantedEvent, cts.Token);
+                var recheck = context.CreateTimer(Min(context.CurrentUtcDateTime + _plan!.SlotRecheckInterval, Deadline), cts.Token);
+                var winner = await Task.WhenAny(granted, recheck, _cancelled!);
+                cts.Cancel();
+                ThrowIfCancelled(winner);
+                if (context.CurrentUtcDateTime >= Deadline)
+                {
+                    throw new RenderStopped("timeout", $"No HeyGen slot became free within the timeout of {request.Timeout}.");
+                }
+
+                // A grant event or a recheck: ask again (idempotent for a holder).
+                answer = await CallSlotsAsync(RenderSlots.AcquireOperation);
+            }
+
+            _holdsSlot = true;
+        }
+
+        private async Task<SlotAnswer> CallSlotsAsync(string operation)
+        {
+            var answer = await context.Entities.CallEntityAsync<SlotAnswer>(Slots, operation, new SlotRequest(
+                context.InstanceId, _plan?.ConcurrencyLimit ?? 1, context.CurrentUtcDateTime, Deadline + TimeSpan.FromMinutes(10)));
+            foreach (var other in answer.Notify)
+            {
+                context.SendEvent(other, RenderWorkflowNames.SlotGrantedEvent, other);
+            }
+
+            return answer;
+        }
+
+        private async Task ReleaseSlotAsync()
+        {
+            if (_holdsSlot)
+            {
+                _holdsSlot = false;
+                await CallSlotsAsync(RenderSlots.ReleaseOperation);
+            }
+        }
+
+        private async Task<string> CreateJobAsync(IReadOnlyList<UploadedAsset> assets)
+        {
+            var input = new CreateJobInput(context.InstanceId, request.JobBlob, assets);
+            while (true)
+            {
+                Status(25, "creating the HeyGen job");
+                _counters = _counters with { CreateAttempts = _counters.CreateAttempts + 1 };
+                var result = await Guard(context.CallActivityAsync<CreateJobResult>(RenderWorkflowNames.CreateHeyGenJob, input, s_retry));
+                if (result.HeyGenId is not null)
+                {
+                    _job = result;
+                    _timings = _timings with { Created = context.CurrentUtcDateTime };
+                    return result.HeyGenId;
+                }
+
+                if (result.RetryAfter is not { } retryAfter)
+                {
+                    throw new RenderStopped(result.FailureCode ?? "create_failed", result.FailureMessage ?? "HeyGen refused the job.");
+                }
+
+                // Throttled: wait Retry-After on a durable timer, never on a sleeping thread.
+                _counters = _counters with { Throttled = _counters.Throttled + 1 };
+                var retryAt = context.CurrentUtcDateTime + retryAfter;
+                if (retryAt >= Deadline)
+                {
+                    throw new RenderStopped("timeout", $"HeyGen kept throttling (Retry-After {retryAfter}) past the timeout of {request.Timeout}.");
+                }
+
+                Status(25, $"HeyGen is busy; retrying in {retryAfter.TotalSeconds:0} s");
+                await Guard(context.CreateTimer(retryAt, CancellationToken.None));
+            }
+        }
+
+        private async Task<(JobSnapshot Snapshot, string DetectedBy)> WaitAsync(JobRef job)
+        {
+            var mode = _plan!.WaitMode;
+            var polls = 0;
+            var nextPoll = NextPoll(mode, polls);
+            while (true)
+            {
+                Status(40, polls == 0 ? "rendering" : $"rendering (checked {polls}x)", job.HeyGenId);
+                using var cts = new CancellationTokenSource();
+                var timer = context.CreateTimer(Min(nextPoll, Deadline), cts.Token);
+                var hook = mode == WaitMode.Poll ? null : context.WaitForExternalEvent<WebhookNotification>(RenderEvents.HeyGenWebhook, cts.Token);
+                var winner = hook is null ? await Task.WhenAny(timer, _cancelled!) : await Task.WhenAny(timer, hook, _cancelled!);
+                cts.Cancel();
+                ThrowIfCancelled(winner);
+
+                if (winner == hook)
+                {
+                    _counters = _counters with { WebhooksReceived = _counters.WebhooksReceived + 1 };
+                    var note = hook.Result;
+                    if (!IsAboutThisJob(note, job) || !(note.IsSuccess || note.IsFailure))
+                    {
+                        continue;
+                    }
+
+                    // Trust, but verify: a webhook is confirmed with a GET (a duplicate or stale event changes nothing).
+                    _counters = _counters with { Confirmations = _counters.Confirmations + 1 };
+                    var confirmed = await Guard(context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry));
+                    if (confirmed.IsTerminal)
+                    {
+                        return (confirmed, "webhook");
+                    }
+
+                    continue;
+                }
+
+                var atDeadline = context.CurrentUtcDateTime >= Deadline;
+                if (context.CurrentUtcDateTime >= nextPoll || atDeadline)
+                {
+                    _counters = _counters with { Polls = _counters.Polls + 1 };
+                    var snapshot = await Guard(context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry));
+                    if (snapshot.IsTerminal)
+                    {
+                        return (snapshot, "poll");
+                    }
+
+                    polls++;
+                    nextPoll = NextPoll(mode, polls);
+                }
+
+                if (atDeadline)
+                {
+                    throw new RenderStopped("timeout", $"HeyGen did not finish within the timeout of {request.Timeout}.");
+                }
+            }
+        }
+
+        private DateTime NextPoll(WaitMode mode, int polls) =>
+            PollSchedule.NextDelay(mode, polls, _plan!) is { } delay ? context.CurrentUtcDateTime + delay : Deadline;
+
+        private bool IsAboutThisJob(WebhookNotification note, JobRef job) =>
+            note.HeyGenId is null || note.HeyGenId == job.HeyGenId || (_job?.OtherIds?.Contains(note.HeyGenId) ?? false);
+
+        private async Task<RenderOutcome> FailAsync(string code, string message)
+        {
+            var failedStage = _stage;
+            var heyGenId = _job?.HeyGenId;
+            context.SetCustomStatus(new RenderStatus(RenderStages.Failed, 100, $"{failedStage}: {code}", heyGenId));
+            await ReleaseSlotAsync();
+            var blob = await context.CallActivityAsync<BlobLocation>(RenderWorkflowNames.WriteError, new WriteErrorInput(
+                context.InstanceId, request.Output, failedStage, code, message, heyGenId, _timings, _counters), s_retry);
+            var status = code == "cancelled" ? "cancelled" : "failed";
+            return new RenderOutcome(status, blob, heyGenId, failedStage, code, _counters);
+        }
+
+        private async Task<T> Guard<T>(Task<T> step)
+        {
+            var winner = await Task.WhenAny(step, _cancelled!);
+            ThrowIfCancelled(winner);
+            return await step;
+        }
+
+        private async Task Guard(Task step)
+        {
+            var winner = await Task.WhenAny(step, _cancelled!);
+            ThrowIfCancelled(winner);
+            await step;
+        }
+
+        private void ThrowIfCancelled(Task winner)
+        {
+            if (winner == _cancelled)
+            {
+                throw new RenderStopped("cancelled", $"The render was cancelled during stage '{_stage}'.");
+            }
+        }
+
+        private void Status(int progress, string detail, string? heyGenId = null) =>
+            context.SetCustomStatus(new RenderStatus(_stage, progress, detail, heyGenId ?? _job?.HeyGenId));
+
+        private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+        private static string ErrorCodeOf(TaskFailedException failure) =>
+            failure.ErrorMessage.StartsWith("heygen:", StringComparison.Ordinal) && failure.ErrorMessage.IndexOf(' ', StringComparison.Ordinal) is > 7 and var space
+                ? failure.ErrorMessage[7..space]
+                : "error";
+    }
+
+    // Ends the render with error.json; thrown inside the orchestrator only, so never replay-sensitive.
+    private sealed class RenderStopped(string code, string message) : Exception(message)
+    {
+        public string Code { get; } = code;
+    }
+}
