@@ -20,6 +20,14 @@ public sealed record WebhookNotification
     [JsonPropertyName("heygen_id")]
     public string? HeyGenId { get; init; }
 
+    /// <summary>The video id, when the event names one (avatar video and video agent events).</summary>
+    [JsonPropertyName("video_id")]
+    public string? VideoId { get; init; }
+
+    /// <summary>The output language, for translation events (one event per language).</summary>
+    [JsonPropertyName("output_language")]
+    public string? OutputLanguage { get; init; }
+
     /// <summary><c>completed</c> for success events, <c>failed</c> for failure events, else the event's own status.</summary>
     [JsonPropertyName("status")]
     public string? Status { get; init; }

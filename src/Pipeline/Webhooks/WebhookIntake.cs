@@ -1,0 +1,377 @@
+using System.Globalization;
+using HeyGen.Client;
+using HeyGenRender.Pipeline.Api;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Secrets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HeyGenRender.Pipeline.Webhooks;
+
+/// <summary>Limits of webhook intake (configuration section <c>Webhooks</c>).</summary>
+public sealed class WebhookIntakeOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "Webhooks";
+
+    /// <summary>Bodies above this are answered 413 before any HMAC is computed.</summary>
+    public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>How far <c>Heygen-Timestamp</c> may be from now, either way.</summary>
+    public TimeSpan TimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The time the handler allows itself; HeyGen waits 10 s for an answer.</summary>
+    public TimeSpan ProcessingBudget { get; set; } = TimeSpan.FromSeconds(8);
+}
+
+/// <summary>
+/// Receives HeyGen's webhook deliveries, independent of any host: size check (413) → signature and timestamp
+/// check with the current and previous secret (401) → de-duplication on <c>Heygen-Event-Id</c> → routing by
+/// <c>callback_id</c> or through <see cref="IHeyGenJobIndex"/> → <see cref="RenderEvents.HeyGenWebhook"/>.
+/// Unknown or finished renders are acknowledged (2xx) and logged; a transient failure to deliver to a running
+/// render answers 503, releasing the de-duplication marker so HeyGen's retry is processed.
+/// </summary>
+public sealed partial class WebhookIntake
+{
+    /// <summary>The route the hosts map.</summary>
+    public const string Route = "/api/webhooks/heygen";
+
+    private readonly ISecretProvider _secrets;
+    private readonly WebhookDedupe _dedupe;
+    private readonly IHeyGenJobIndex _index;
+    private readonly IOrchestrationClient _orchestrations;
+    private readonly TimeProvider _time;
+    private readonly WebhookIntakeOptions _options;
+    private readonly ILogger<WebhookIntake> _logger;
+
+    /// <summary>Creates the handler.</summary>
+    /// <param name="secrets">The webhook signing secrets.</param>
+    /// <param name="dedupe">The de-duplication markers.</param>
+    /// <param name="index">HeyGen id → render id.</param>
+    /// <param name="orchestrations">Durable's client, or the local executor.</param>
+    /// <param name="time">The clock (timestamps, budget).</param>
+    /// <param name="options">Limits.</param>
+    /// <param name="logger">Logs (never a signature or secret).</param>
+    public WebhookIntake(
+        ISecretProvider secrets,
+        WebhookDedupe dedupe,
+        IHeyGenJobIndex index,
+        IOrchestrationClient orchestrations,
+        TimeProvider time,
+        IOptions<WebhookIntakeOptions> options,
+        ILogger<WebhookIntake> logger)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        ArgumentNullException.ThrowIfNull(dedupe);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(orchestrations);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _secrets = secrets;
+        _dedupe = dedupe;
+        _index = index;
+        _orchestrations = orchestrations;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Handles one delivery.</summary>
+    /// <param name="body">The raw request body, unread.</param>
+    /// <param name="headers">The request headers (names case-insensitive; a repeated signature header is rejected).</param>
+    /// <param name="cancellationToken">The request's cancellation.</param>
+    /// <returns>The answer: 200 when accepted, duplicate or ignored; 401, 413, 400 when rejected; 503 when HeyGen should retry.</returns>
+    public async Task<ApiResponse> HandleAsync(Stream body, IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(headers);
+        var headerList = headers.ToList();
+
+        // Size first: no HMAC over a body we will not accept.
+        var declared = Header(headerList, "Content-Length");
+        if (declared is not null && long.TryParse(declared, NumberStyles.None, CultureInfo.InvariantCulture, out var length) && length > _options.MaxBodyBytes)
+        {
+            return TooLarge();
+        }
+
+        using var budget = new CancellationTokenSource(_options.ProcessingBudget, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        var token = linked.Token;
+        try
+        {
+            var raw = await RenderApi.ReadLimitedAsync(body, _options.MaxBodyBytes, token).ConfigureAwait(false);
+            if (raw is null)
+            {
+                return TooLarge();
+            }
+
+            var verified = await VerifyAsync(raw, headerList, token).ConfigureAwait(false);
+            if (!verified.IsValid)
+            {
+                Log.Rejected(_logger, verified.Failure, verified.Message);
+                return verified.Failure switch
+                {
+                    WebhookVerificationFailure.BodyTooLarge => TooLarge(),
+                    WebhookVerificationFailure.MalformedBody => ApiResponse.Error(400, "malformed_body", verified.Message),
+                    _ => ApiResponse.Error(401, "invalid_signature", "The webhook could not be verified."),
+                };
+            }
+
+            return await RouteAsync(verified.Event!, token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            Log.OverBudget(_logger, _options.ProcessingBudget);
+            return Retry("over_budget");
+        }
+    }
+
+    private async Task<WebhookVerificationResult> VerifyAsync(byte[] raw, List<KeyValuePair<string, IEnumerable<string>>> headers, CancellationToken cancellationToken)
+    {
+        var result = await VerifyWithCurrentSecretsAsync(raw, headers, cancellationToken).ConfigureAwait(false);
+
+        // A mismatch may mean the secret was rotated under us: reload (rate-limited) and try once more.
+        if (result.Failure == WebhookVerificationFailure.SignatureMismatch
+            && await _secrets.TryRefreshAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result = await VerifyWithCurrentSecretsAsync(raw, headers, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async Task<WebhookVerificationResult> VerifyWithCurrentSecretsAsync(byte[] raw, List<KeyValuePair<string, IEnumerable<string>>> headers, CancellationToken cancellationToken)
+    {
+        var current = await _secrets.GetSecretAsync(SecretNames.WebhookSecret, cancellationToken).ConfigureAwait(false);
+        var previous = await _secrets.GetSecretAsync(SecretNames.WebhookSecretPrevious, cancellationToken).ConfigureAwait(false);
+        string[] secrets = [.. new[] { current, previous }.OfType<string>()];
+        if (secrets.Length == 0)
+        {
+            throw new InvalidOperationException($"No webhook signing secret is configured (Key Vault secret '{SecretNames.WebhookSecret}' or setting '{SecretsOptions.WebhookSecretKey}').");
+        }
+
+        var verifier = new WebhookVerifier(secrets, new WebhookVerifierOptions
+        {
+            Tolerance = _options.TimestampTolerance,
+            TimeProvider = _time,
+            MaxBodyBytes = _options.MaxBodyBytes,
+        });
+        return verifier.Verify(raw, headers);
+    }
+
+    private async Task<ApiResponse> RouteAsync(WebhookEvent e, CancellationToken cancellationToken)
+    {
+        var notification = ToNotification(e);
+        DedupeClaim? claim = null;
+        if (!string.IsNullOrEmpty(e.EventId))
+        {
+            claim = await _dedupe.TryClaimAsync(e.EventId, cancellationToken).ConfigureAwait(false);
+            if (claim.Status == DedupeStatus.Duplicate)
+            {
+                Log.Duplicate(_logger, e.EventId, e.EventType.Value);
+                return Ok("duplicate", null);
+            }
+
+            if (claim.Status == DedupeStatus.InProgress)
+            {
+                return Retry("in_progress");
+            }
+        }
+        else
+        {
+            Log.NoEventId(_logger, e.EventType.Value);
+        }
+
+        try
+        {
+            var instanceId = await FindInstanceAsync(e, notification, cancellationToken).ConfigureAwait(false);
+            var state = instanceId is null ? null : await _orchestrations.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            if (state is null)
+            {
+                Log.UnknownInstance(_logger, notification.EventId, notification.EventType, notification.HeyGenId, e.CallbackId);
+                await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
+                return Ok("ignored", "unknown_render");
+            }
+
+            if (IsFinished(state.RuntimeStatus))
+            {
+                Log.FinishedInstance(_logger, notification.EventId, notification.EventType, state.InstanceId, state.RuntimeStatus);
+                await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
+                return Ok("ignored", "render_finished");
+            }
+
+            try
+            {
+                await _orchestrations.RaiseEventAsync(state.InstanceId, RenderEvents.HeyGenWebhook, notification, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // If it finished meanwhile, there is nothing to retry for.
+                var now = await _orchestrations.GetInstanceAsync(state.InstanceId, cancellationToken).ConfigureAwait(false);
+                if (now is null || IsFinished(now.RuntimeStatus))
+                {
+                    await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
+                    return Ok("ignored", "render_finished");
+                }
+
+                throw;
+            }
+
+            await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
+            Log.Delivered(_logger, notification.EventId, notification.EventType, state.InstanceId);
+            return Ok("accepted", null, state.InstanceId);
+        }
+        catch (Exception ex) when (claim is { Status: DedupeStatus.Claimed })
+        {
+            // Let HeyGen's retry through: the marker must not make it look like a duplicate.
+            Log.DeliveryFailed(_logger, ex, notification.EventId, notification.EventType);
+            try
+            {
+                await _dedupe.ReleaseAsync(claim, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Azure.RequestFailedException releaseError)
+            {
+                // The claim then expires after WebhookDedupe.ClaimTimeout instead.
+                Log.ReleaseFailed(_logger, releaseError, notification.EventId);
+            }
+
+            if (ex is OperationCanceledException)
+            {
+                throw;
+            }
+
+            return Retry("delivery_failed");
+        }
+    }
+
+    private async Task<string?> FindInstanceAsync(WebhookEvent e, WebhookNotification notification, CancellationToken cancellationToken)
+    {
+        // callback_id is the instance id when the workflow set it; otherwise look the HeyGen ids up.
+        if (!string.IsNullOrEmpty(e.CallbackId)
+            && await _orchestrations.GetInstanceAsync(e.CallbackId, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return e.CallbackId;
+        }
+
+        foreach (var id in new[] { notification.HeyGenId, notification.VideoId }.Distinct())
+        {
+            if (!string.IsNullOrEmpty(id) && await _index.FindAsync(id, cancellationToken).ConfigureAwait(false) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private Task CompleteAsync(DedupeClaim? claim, CancellationToken cancellationToken) =>
+        claim is { Status: DedupeStatus.Claimed } ? _dedupe.CompleteAsync(claim, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Reduces a verified event to what the workflow needs.</summary>
+    /// <param name="e">The event.</param>
+    /// <returns>The notification.</returns>
+    public static WebhookNotification ToNotification(WebhookEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string? heyGenId = null, videoId = null, language = null, message = null;
+        if (e.AvatarVideo is { } avatar)
+        {
+            heyGenId = avatar.VideoId;
+            videoId = avatar.VideoId;
+            message = avatar.Message;
+        }
+        else if (e.VideoAgent is { } agent)
+        {
+            heyGenId = agent.SessionId ?? agent.VideoId;
+            videoId = agent.VideoId;
+            message = agent.Message;
+        }
+        else if (e.VideoTranslation is { } translation)
+        {
+            heyGenId = translation.VideoTranslationId;
+            language = translation.OutputLanguage;
+            message = translation.Message;
+        }
+
+        return new WebhookNotification
+        {
+            EventId = e.EventId ?? string.Empty,
+            EventType = e.EventType.Value,
+            HeyGenId = heyGenId,
+            VideoId = videoId,
+            OutputLanguage = language,
+            Status = e.IsSuccess ? "completed" : e.IsFailure ? "failed" : null,
+            FailureCode = e.IsFailure ? GetString(e, "failure_code") ?? GetString(e, "code") : null,
+            FailureMessage = e.IsFailure ? message ?? GetString(e, "failure_message") : null,
+        };
+    }
+
+    private static string? GetString(WebhookEvent e, string name) =>
+        e.EventData.ValueKind == System.Text.Json.JsonValueKind.Object
+        && e.EventData.TryGetProperty(name, out var value)
+        && value.ValueKind == System.Text.Json.JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    private static bool IsFinished(OrchestrationRuntimeStatus status) =>
+        status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed
+            or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Canceled;
+
+    private static string? Header(List<KeyValuePair<string, IEnumerable<string>>> headers, string name) =>
+        headers.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).SelectMany(h => h.Value).FirstOrDefault();
+
+    private ApiResponse TooLarge() =>
+        ApiResponse.Error(413, "payload_too_large", string.Create(CultureInfo.InvariantCulture, $"A webhook body is at most {_options.MaxBodyBytes:N0} bytes."));
+
+    private static ApiResponse Ok(string status, string? reason, string? renderId = null) =>
+        ApiResponse.Json(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("status", status);
+            if (reason is not null)
+            {
+                w.WriteString("reason", reason);
+            }
+
+            if (renderId is not null)
+            {
+                w.WriteString("render_id", renderId);
+            }
+
+            w.WriteEndObject();
+        });
+
+    private static ApiResponse Retry(string code) =>
+        ApiResponse.Error(503, code, "The webhook could not be processed now; please retry.", new Dictionary<string, string> { ["Retry-After"] = "30" });
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Webhook rejected: {Failure} ({Reason})")]
+        public static partial void Rejected(ILogger logger, WebhookVerificationFailure failure, string reason);
+
+        [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}) is a duplicate; acknowledged")]
+        public static partial void Duplicate(ILogger logger, string eventId, string eventType);
+
+        [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for HeyGen id {HeyGenId}, callback id {CallbackId}: no such render; acknowledged")]
+        public static partial void UnknownInstance(ILogger logger, string eventId, string eventType, string? heyGenId, string? callbackId);
+
+        [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}) for render {RenderId}, which is {Status}; acknowledged")]
+        public static partial void FinishedInstance(ILogger logger, string eventId, string eventType, string renderId, OrchestrationRuntimeStatus status);
+
+        [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}) delivered to render {RenderId}")]
+        public static partial void Delivered(ILogger logger, string eventId, string eventType, string renderId);
+
+        [LoggerMessage(EventId = 2206, Level = LogLevel.Error, Message = "Webhook {EventId} ({EventType}) could not be delivered; HeyGen will retry")]
+        public static partial void DeliveryFailed(ILogger logger, Exception exception, string eventId, string eventType);
+
+        [LoggerMessage(EventId = 2207, Level = LogLevel.Warning, Message = "Could not release the de-duplication claim of webhook {EventId}; it expires on its own")]
+        public static partial void ReleaseFailed(ILogger logger, Exception exception, string eventId);
+
+        [LoggerMessage(EventId = 2208, Level = LogLevel.Warning, Message = "Webhook {EventType} has no Heygen-Event-Id; it cannot be de-duplicated")]
+        public static partial void NoEventId(ILogger logger, string eventType);
+
+        [LoggerMessage(EventId = 2209, Level = LogLevel.Error, Message = "Webhook processing took longer than {Budget}; answered 503")]
+        public static partial void OverBudget(ILogger logger, TimeSpan budget);
+    }
+}
