@@ -98,7 +98,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // The pipeline's own settings.
     Storage__BlobServiceUri: storage.properties.primaryEndpoints.blob
     Storage__RequestsContainer: names.inboxContainer
-    KeyVault__Uri: keyVaultUri
+    Secrets__KeyVaultUri: keyVaultUri
   }
 }
 

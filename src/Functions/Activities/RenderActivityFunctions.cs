@@ -1,0 +1,47 @@
+using HeyGenRender.Pipeline.Activities;
+using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Workflow;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HeyGenRender.Functions.Activities;
+
+/// <summary>
+/// One activity function per pipeline activity: each resolves the activity from the invocation's scope and runs it.
+/// Names are the workflow's own constants, so the orchestrator and these functions cannot disagree.
+/// </summary>
+public static class RenderActivityFunctions
+{
+    [Function(RenderWorkflowNames.PrepareRender)]
+    public static Task<RenderPlan> PrepareRender([ActivityTrigger] RenderRequest input, FunctionContext context) =>
+        RunAsync<PrepareRenderActivity, RenderRequest, RenderPlan>(input, context);
+
+    [Function(RenderWorkflowNames.UploadAsset)]
+    public static Task<UploadedAsset> UploadAsset([ActivityTrigger] UploadAssetInput input, FunctionContext context) =>
+        RunAsync<UploadAssetActivity, UploadAssetInput, UploadedAsset>(input, context);
+
+    [Function(RenderWorkflowNames.CreateHeyGenJob)]
+    public static Task<CreateJobResult> CreateHeyGenJob([ActivityTrigger] CreateJobInput input, FunctionContext context) =>
+        RunAsync<CreateHeyGenJobActivity, CreateJobInput, CreateJobResult>(input, context);
+
+    [Function(RenderWorkflowNames.GetHeyGenJob)]
+    public static Task<JobSnapshot> GetHeyGenJob([ActivityTrigger] JobRef input, FunctionContext context) =>
+        RunAsync<GetHeyGenJobActivity, JobRef, JobSnapshot>(input, context);
+
+    [Function(RenderWorkflowNames.DownloadOutputs)]
+    public static Task<DownloadResult> DownloadOutputs([ActivityTrigger] DownloadInput input, FunctionContext context) =>
+        RunAsync<DownloadOutputsActivity, DownloadInput, DownloadResult>(input, context);
+
+    [Function(RenderWorkflowNames.WriteResult)]
+    public static Task<BlobLocation> WriteResult([ActivityTrigger] WriteResultInput input, FunctionContext context) =>
+        RunAsync<WriteResultActivity, WriteResultInput, BlobLocation>(input, context);
+
+    [Function(RenderWorkflowNames.WriteError)]
+    public static Task<BlobLocation> WriteError([ActivityTrigger] WriteErrorInput input, FunctionContext context) =>
+        RunAsync<WriteErrorActivity, WriteErrorInput, BlobLocation>(input, context);
+
+    private static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(TInput input, FunctionContext context)
+        where TActivity : IRenderActivity<TInput, TOutput> =>
+        context.InstanceServices.GetRequiredService<TActivity>().RunAsync(input, context.CancellationToken);
+}
