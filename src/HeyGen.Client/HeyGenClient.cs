@@ -111,7 +111,13 @@ public class HeyGenClient : IDisposable
     }
 
     private static HttpClient CreateHttpClient() =>
-        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        new(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+            // No trace headers: the presigned upload PUT must carry exactly HeyGen's upload_headers.
+            ActivityHeadersPropagator = null,
+        })
         {
             // Per-call limits come from RequestTimeout; a fixed client timeout would cut large uploads.
             Timeout = Timeout.InfiniteTimeSpan,
