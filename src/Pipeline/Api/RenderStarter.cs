@@ -1,5 +1,6 @@
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Workflow;
 using Microsoft.Extensions.Logging;
 
 namespace HeyGenRender.Pipeline.Api;
@@ -11,8 +12,8 @@ namespace HeyGenRender.Pipeline.Api;
 /// </summary>
 public partial class RenderStarter
 {
-    /// <summary>The orchestrator's registered name (until the workflow publishes its own constant, the one place it is spelled).</summary>
-    public const string OrchestratorName = "RenderOrchestrator";
+    /// <summary>The orchestrator's registered name (the workflow's <see cref="RenderWorkflowNames.Orchestrator"/>).</summary>
+    public const string OrchestratorName = RenderWorkflowNames.Orchestrator;
 
     private readonly IOrchestrationClient _orchestrations;
     private readonly RenderJobStore _jobs;

@@ -1,0 +1,84 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Azure.Storage.Blobs;
+using HeyGen.Client;
+using HeyGenRender.Pipeline.Api;
+using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Secrets;
+using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Webhooks;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace HeyGenRender.Pipeline.DependencyInjection;
+
+/// <summary>Registers the intake: job validation and storage, the render HTTP handlers, the inbox, webhook intake and secrets.</summary>
+public static class IntakeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="RenderApi"/>, <see cref="InboxHandler"/>, <see cref="WebhookIntake"/>, <see cref="RenderStarter"/>,
+    /// <see cref="RenderJobStore"/>, <see cref="JobAssetChecker"/>, <see cref="IHeyGenJobIndex"/>, <see cref="WebhookDedupe"/>,
+    /// <see cref="ISecretProvider"/> (Key Vault when <c>Secrets:KeyVaultUri</c> is set, else configuration) and
+    /// <see cref="SecretApiKeyProvider"/> as the <see cref="HeyGenApiKeyProvider"/>; binds <see cref="StorageOptions"/>,
+    /// <see cref="SecretsOptions"/> and <see cref="WebhookIntakeOptions"/>; adds a <see cref="BlobServiceClient"/> from
+    /// <see cref="StorageOptions"/> and <see cref="TimeProvider.System"/> unless already registered.
+    /// The host registers <c>IOrchestrationClient</c> and logging.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration root.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddRenderIntake(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName));
+        services.AddOptions<WebhookIntakeOptions>().Bind(configuration.GetSection(WebhookIntakeOptions.SectionName));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+        services.TryAddSingleton(sp => CreateBlobServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp));
+
+        services.TryAddSingleton<RenderJobStore>();
+        services.TryAddSingleton<JobAssetChecker>();
+        services.TryAddSingleton<IHeyGenJobIndex, BlobHeyGenJobIndex>();
+        services.TryAddSingleton<WebhookDedupe>();
+        services.TryAddSingleton<RenderStarter>();
+        services.TryAddSingleton<RenderApi>();
+        services.TryAddSingleton<InboxHandler>();
+        services.TryAddSingleton<WebhookIntake>();
+
+        services.TryAddSingleton<ISecretProvider>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SecretsOptions>>();
+            if (options.Value.KeyVaultUri is not { } vault)
+            {
+                return ActivatorUtilities.CreateInstance<ConfigurationSecretProvider>(sp);
+            }
+
+            var client = new SecretClient(vault, sp.GetRequiredService<TokenCredential>());
+            return ActivatorUtilities.CreateInstance<KeyVaultSecretProvider>(sp, client);
+        });
+        services.TryAddSingleton<HeyGenApiKeyProvider, SecretApiKeyProvider>();
+        return services;
+    }
+
+    private static BlobServiceClient CreateBlobServiceClient(StorageOptions options, IServiceProvider services)
+    {
+        if (options.BlobServiceUri is { } uri)
+        {
+            return new BlobServiceClient(uri, services.GetRequiredService<TokenCredential>());
+        }
+
+        if (!string.IsNullOrEmpty(options.ConnectionString))
+        {
+            return new BlobServiceClient(options.ConnectionString);
+        }
+
+        throw new InvalidOperationException($"Storage is not configured: set {StorageOptions.SectionName}:{nameof(StorageOptions.BlobServiceUri)} or {StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}.");
+    }
+}
