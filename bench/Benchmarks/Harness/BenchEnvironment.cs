@@ -60,8 +60,8 @@ internal sealed class EmulatorHandle : IAsyncDisposable
     public static async Task<EmulatorHandle> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default) =>
         new(await HeyGenEmulatorHost.StartAsync(options, cancellationToken: cancellationToken));
 
-    /// <summary>Creates an avatar video whose download is a synthetic MP4 of exactly <paramref name="size"/> bytes and returns its video_url.</summary>
-    public async Task<Uri> CreateVideoUrlAsync(long size, CancellationToken cancellationToken = default)
+    /// <summary>Creates an avatar video whose download is a synthetic MP4 of exactly <paramref name="size"/> bytes; returns its id and video_url.</summary>
+    public async Task<(string VideoId, Uri VideoUrl)> CreateVideoAsync(long size, CancellationToken cancellationToken = default)
     {
         var body = new JsonObject
         {
@@ -78,7 +78,7 @@ internal sealed class EmulatorHandle : IAsyncDisposable
             var video = await SendAsync(HttpMethod.Get, $"v3/videos/{id}", null, cancellationToken);
             if (video["data"]!["video_url"]?.GetValue<string>() is { } url)
             {
-                return new Uri(url);
+                return (id, new Uri(url));
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);

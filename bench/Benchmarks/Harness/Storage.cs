@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
 using HeyGen.Emulator.Media;
 
@@ -28,7 +29,8 @@ internal static class Storage
         }
 
         await using var content = OpenSource(length);
-        await client.UploadAsync(content, overwrite: true, cancellationToken);
+        // video/mp4, as a job's asset blob would be: the upload activity declares the blob's content type to HeyGen.
+        await client.UploadAsync(content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "video/mp4" } }, cancellationToken);
     }
 
     /// <summary>The same bytes <see cref="CreateSourceBlobAsync"/> writes.</summary>

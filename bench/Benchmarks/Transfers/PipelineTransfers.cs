@@ -1,13 +1,65 @@
+using Azure.Storage.Blobs;
+using HeyGenRender.Pipeline.Activities;
+using HeyGenRender.Pipeline.DependencyInjection;
+using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Workflow;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace HeyGenRender.Benchmarks.Transfers;
 
-/// <summary>The pipeline's own upload and download activities, called exactly as the workflow calls them.</summary>
+/// <summary>
+/// The pipeline's own upload and download activities, composed with the same registrations a host uses
+/// (<c>AddRenderWorkflow</c>, <c>AddHeyGenClient</c>) and called as the workflow calls them.
+/// </summary>
 internal static class PipelineTransfers
 {
-    public static Task UploadAsync(string connection, string container, string blob, long size, Uri api, string apiKey) =>
-        throw new PipelinePieceMissingException("the pipeline's upload activity (blob → HeyGen direct upload)");
+    public static async Task UploadAsync(string connection, string container, string blob, long size, Uri api, string apiKey)
+    {
+        // A fresh renders container per run: its asset index would otherwise find the previous run's upload and skip the transfer.
+        await using var services = Compose(connection, api, apiKey, rendersContainer: "bench-renders-" + Guid.NewGuid().ToString("N")[..12]);
+        await using var scope = services.CreateAsyncScope();
+        var activity = ActivatorUtilities.CreateInstance<UploadAssetActivity>(scope.ServiceProvider);
+        var uploaded = await activity.RunAsync(new UploadAssetInput("bench.asset", container, blob));
+        if (uploaded.Reused || uploaded.Length != size)
+        {
+            throw new InvalidOperationException($"The upload activity reported reused={uploaded.Reused}, length={uploaded.Length}; expected a fresh upload of {size} bytes.");
+        }
+    }
 
-    public static Task DownloadAsync(Uri videoUrl, long size, string connection, string container, string blob) =>
-        throw new PipelinePieceMissingException("the pipeline's download activity (video_url → blob)");
+    public static async Task DownloadAsync(string videoId, long size, string connection, string container, string blob, Uri api, string apiKey)
+    {
+        await using var services = Compose(connection, api, apiKey, rendersContainer: container);
+        await using var scope = services.CreateAsyncScope();
+        var activity = ActivatorUtilities.CreateInstance<DownloadOutputsActivity>(scope.ServiceProvider);
+        var prefix = blob[..blob.LastIndexOf('/')];
+        var result = await activity.RunAsync(new DownloadInput(new JobRef(RenderKind.Avatar, videoId), new OutputLocation(container, prefix)));
+        var video = result.Files.Single(f => f.Role == "video");
+        if (video.Length != size || video.Blob.Name != blob)
+        {
+            throw new InvalidOperationException($"The download activity stored {video.Length} bytes at {video.Blob}; expected {size} bytes at {blob}.");
+        }
+    }
+
+    private static ServiceProvider Compose(string connection, Uri api, string apiKey, string rendersContainer)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new BlobServiceClient(connection));
+        services.Configure<StorageOptions>(o =>
+        {
+            o.ConnectionString = connection;
+            o.RendersContainer = rendersContainer;
+        });
+        services.AddHeyGenClient(o =>
+        {
+            o.Endpoint = api;
+            o.ApiKey = apiKey;
+        });
+        services.AddRenderWorkflow();
+        return services.BuildServiceProvider();
+    }
 }
 
 /// <summary>A pipeline piece a benchmark needs has not landed yet; the report says which.</summary>

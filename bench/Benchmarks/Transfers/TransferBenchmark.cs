@@ -34,6 +34,7 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
         Console.WriteLine($"[transfers] {direction}");
         var sizes = new[] { options.LargeBytes, options.SmallBytes };
         var sources = new Dictionary<long, string>();
+        var videoIds = new Dictionary<long, string>();
         foreach (var size in sizes)
         {
             if (direction == "upload")
@@ -44,7 +45,9 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
             }
             else
             {
-                sources[size] = (await env.Emulator.CreateVideoUrlAsync(size, cancellationToken)).AbsoluteUri;
+                var (videoId, url) = await env.Emulator.CreateVideoAsync(size, cancellationToken);
+                sources[size] = url.AbsoluteUri;
+                videoIds[size] = videoId;
             }
         }
 
@@ -63,7 +66,7 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
 
                     try
                     {
-                        var figures = await RunOneAsync(direction, variant, size, sources[size], rep, cancellationToken);
+                        var figures = await RunOneAsync(direction, variant, size, sources[size], videoIds.GetValueOrDefault(size), rep, cancellationToken);
                         (results.TryGetValue((variant, size), out var list) ? list : results[(variant, size)] = []).Add(figures);
                         Console.WriteLine($"  rep {rep} {variant,-8} {Num.F(Num.Mib(size), "0"),5} MiB: {Num.F(size / figures["seconds"] / 1048576, "0.0")} MiB/s, peak RSS {Num.F(Num.Mib((long)figures["peak_rss_bytes"]), "0")} MiB");
                     }
@@ -80,7 +83,7 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
         WriteDirection(report, direction, results, missing);
     }
 
-    private async Task<Dictionary<string, double>> RunOneAsync(string direction, string variant, long size, string source, int rep, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, double>> RunOneAsync(string direction, string variant, long size, string source, string? videoId, int rep, CancellationToken cancellationToken)
     {
         var args = new List<string>
         {
@@ -90,13 +93,15 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
         string? target = null;
         if (direction == "upload")
         {
+            // Forget earlier uploads (and their idempotency keys) so every variant really sends the bytes.
+            env.Emulator.Host.Reset();
             args.AddRange(["--container", "bench-source", "--blob", source]);
         }
         else
         {
-            target = $"{variant}-{rep}-{size}.mp4";
+            target = $"{variant}-{rep}-{size}/video.mp4";
             await new BlobContainerClient(env.StorageConnectionString, "bench-target").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            args.AddRange(["--container", "bench-target", "--blob", target, "--video-url", source]);
+            args.AddRange(["--container", "bench-target", "--blob", target, "--video-url", source, "--video-id", videoId!]);
         }
 
         var figures = await Child.RunAsync(args, TimeSpan.FromMinutes(15), cancellationToken);
@@ -110,7 +115,10 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
                 throw new InvalidOperationException($"{variant} wrote {length} bytes to {target}, expected {size}.");
             }
 
-            await blob.DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            await foreach (var item in new BlobContainerClient(env.StorageConnectionString, "bench-target").GetBlobsAsync(prefix: target[..(target.IndexOf('/') + 1)], cancellationToken: cancellationToken))
+            {
+                await new BlobContainerClient(env.StorageConnectionString, "bench-target").DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken);
+            }
         }
 
         return figures;

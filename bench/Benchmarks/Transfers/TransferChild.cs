@@ -57,7 +57,7 @@ internal static class TransferChild
             }
 
             case ("download", "pipeline"):
-                await PipelineTransfers.DownloadAsync(new Uri(args.Required("video-url")), size, connection, container, blob);
+                await PipelineTransfers.DownloadAsync(args.Required("video-id"), size, connection, container, blob, new Uri(args.Required("api")), args.Required("api-key"));
                 break;
             case ("download", "curl"):
                 await CurlPipe.RunAsync(new Uri(args.Required("video-url")), Storage.SasUri(connection, container, blob), size, ["x-ms-blob-type: BlockBlob"]);
