@@ -1,9 +1,11 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Secrets;
 using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Webhooks;
+using HeyGenRender.Pipeline.Workflow;
 using HeyGenRender.TestSupport;
 
 namespace HeyGenRender.Infrastructure.Tests;
@@ -144,6 +146,27 @@ public sealed partial class InfrastructureDriftTests
         Assert.Contains($"Route = \"{renders}/{{id}}\"", sources, StringComparison.Ordinal);
         Assert.Contains($"Route = \"{renders}/{{id}}/cancel\"", sources, StringComparison.Ordinal);
         Assert.Equal("api", Json("host.json").GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+    }
+
+    [Fact]
+    public void WorkflowNames_EveryOrchestratorActivityAndEntity_HasItsFunction()
+    {
+        // Durable finds orchestrators, activities and entities by function name: a workflow name without a
+        // [Function] in the app fails only at run time, in Azure. The key and the event are not functions.
+        var notFunctions = new[] { nameof(RenderWorkflowNames.SlotsEntityKey), nameof(RenderWorkflowNames.SlotGrantedEvent) };
+        var names = typeof(RenderWorkflowNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && !notFunctions.Contains(f.Name))
+            .Select(f => f.Name)
+            .ToArray();
+        var sources = FunctionsSources();
+
+        Assert.Contains(nameof(RenderWorkflowNames.PrepareRender), names);
+        Assert.All(names, name => Assert.True(
+            sources.Contains($"[Function(RenderWorkflowNames.{name})]", StringComparison.Ordinal),
+            $"src/Functions has no [Function(RenderWorkflowNames.{name})]"));
+        // Durable lower-cases entity names in instance ids; the function name must already be that form.
+        Assert.False(RenderWorkflowNames.SlotsEntity.Any(char.IsUpper), $"entity name '{RenderWorkflowNames.SlotsEntity}' is not lower-case");
+        Assert.Contains("[EntityTrigger] TaskEntityDispatcher", sources, StringComparison.Ordinal);
     }
 
     [Fact]
