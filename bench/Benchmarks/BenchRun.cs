@@ -27,6 +27,16 @@ internal static class BenchRun
             {
                 failures += await GuardAsync(report, "transfers", () => new TransferBenchmark(env, options).RunAsync(report));
             }
+
+            if (options.Includes("webhooks"))
+            {
+                failures += await GuardAsync(report, "webhooks", () => new Webhooks.WebhookBenchmark(env, options).RunAsync(report));
+            }
+
+            if (options.Includes("orchestration"))
+            {
+                failures += await GuardAsync(report, "orchestration", () => new Orchestration.OrchestrationBenchmark(env, options).RunAsync(report));
+            }
         }
 
         report.Paragraph($"Total run time {clock.Elapsed.TotalSeconds:0} s.");

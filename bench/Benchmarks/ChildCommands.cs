@@ -12,6 +12,7 @@ internal static class ChildCommands
         return kind switch
         {
             "upload" or "download" => TransferChild.RunAsync(kind, args),
+            "webhooks-inproc" => Webhooks.WebhookIntakeBenchmarks.RunChildAsync(args),
             _ => throw new ArgumentException($"Unknown child kind '{kind}'."),
         };
     }

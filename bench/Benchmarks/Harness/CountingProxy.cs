@@ -48,6 +48,9 @@ internal sealed class CountingProxy : IAsyncDisposable
 
     public IReadOnlyCollection<ProxiedRequest> Requests => _log;
 
+    /// <summary>Rewrite the upstream's own address in JSON answers to the proxy's.</summary>
+    public bool RewriteUrls { get; set; }
+
     public static async Task<CountingProxy> StartAsync(Uri target, Stopwatch clock)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -124,6 +127,13 @@ internal sealed class CountingProxy : IAsyncDisposable
             {
                 // API answers are small: keep their head so callers can find ids without parsing twice.
                 var body = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+                if (RewriteUrls)
+                {
+                    // Download URLs then point at the proxy too, so the moment a download starts is seen here.
+                    body = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(body)
+                        .Replace(_target.AbsoluteUri.TrimEnd('/'), Address.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal));
+                }
+
                 _log.Enqueue(new ProxiedRequest(request.Method, pathAndQuery, (int)response.StatusCode, started, _clock.Elapsed, System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 2048))));
                 context.Response.ContentLength = body.Length;
                 await context.Response.Body.WriteAsync(body, context.RequestAborted);

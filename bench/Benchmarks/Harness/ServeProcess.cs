@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace HeyGenRender.Benchmarks.Harness;
+
+/// <summary><c>heygen-render serve</c> (src/Cli) in its own process, configured through environment variables.</summary>
+internal sealed class ServeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    private ServeProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string OutputTail => string.Join('\n', _output.TakeLast(40));
+
+    /// <summary>A free loopback port (so a webhook endpoint can be registered before serve starts).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<ServeProcess> StartAsync(int port, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo(CliExecutable())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "serve", "--urls", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start serve.");
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            serve._output.Enqueue(line);
+            if (serve._output.Count > 400)
+            {
+                serve._output.TryDequeue(out _);
+            }
+
+            if (line.Contains("serving on", StringComparison.Ordinal))
+            {
+                ready.TrySetResult();
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => ready.TrySetException(new InvalidOperationException("serve exited: " + serve.OutputTail));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(90), cancellationToken);
+        }
+        catch
+        {
+            await serve.DisposeAsync();
+            throw;
+        }
+
+        return serve;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+
+    private static string CliExecutable()
+    {
+        // Built beside this harness (project reference), or in the Cli project's own output folder of the same artifacts path.
+        var candidates = new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "HeyGenRender.Cli"),
+            Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "Cli", "release", "HeyGenRender.Cli")),
+        };
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("src/Cli is not built (HeyGenRender.Cli not found beside the benchmarks); serve is needed for the HTTP benchmarks.");
+    }
+}

@@ -1,0 +1,292 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
+using HeyGen.Emulator;
+using HeyGenRender.Benchmarks.Harness;
+
+namespace HeyGenRender.Benchmarks.Orchestration;
+
+/// <summary>
+/// Issue 7, part 4: N avatar-video renders through <c>serve</c> against the emulator (concurrency limit 10, render
+/// time T, real time), with webhooks and polling only, against the same N jobs waited for the way HeyGen's CLI waits.
+/// Every HeyGen call goes through a counting proxy: calls per video, 429s, and the moment each download starts.
+/// </summary>
+internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOptions options)
+{
+    private const int ConcurrencyLimit = 10;
+
+    private int Jobs => options.Quick ? 20 : 100;
+
+    private TimeSpan RenderTime => options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+
+    public async Task RunAsync(Report report, CancellationToken cancellationToken = default)
+    {
+        report.Heading("4. Orchestration");
+        var ideal = Math.Ceiling(Jobs / (double)ConcurrencyLimit) * RenderTime.TotalSeconds;
+        report.Paragraph(
+            $"{Jobs} avatar-video jobs (no assets), emulator concurrency limit {ConcurrencyLimit}, render time T = {RenderTime.TotalSeconds:0} s of real time " +
+            $"(system clock in every process: `serve` runs as its own process, so no shared virtual time), emulator rate limit 600 requests/min. " +
+            $"Ideal makespan ⌈{Jobs}/{ConcurrencyLimit}⌉·T = {ideal:0} s. " +
+            "`serve` variants: renders started with `POST /api/renders`, workflow option `ConcurrencyLimit` = 10 and `ExpectedRenderTime` = T, others default. " +
+            "*webhooks*: `wait.mode` auto, a webhook endpoint registered with the emulator; *polling only*: `wait.mode` poll, no endpoint. " +
+            "*CLI-style*: one independent worker per job (simulated in one process, each with its own HttpClient): create (on 429 wait Retry-After), " +
+            "then GET the video with backoff 2 s doubling to 30 s, ±20 % jitter, then GET the video_url. " +
+            "Calls counted at a proxy in front of the emulator (`/v3/…` requests; downloads of `video_url` counted apart). " +
+            "Detection latency: HeyGen completion (create answer + T) to the start of the video download. " +
+            $"{(options.Quick ? 1 : options.Repetitions)} run(s) per variant, interleaved; min / median / max over runs.");
+
+        var variants = new[] { "webhooks", "polling", "cli" };
+        var results = variants.ToDictionary(v => v, _ => new List<Dictionary<string, double>>());
+        var reps = options.Quick ? 1 : options.Repetitions;
+        for (var rep = 0; rep < reps; rep++)
+        {
+            foreach (var variant in variants)
+            {
+                Console.WriteLine($"[orchestration] rep {rep + 1} {variant}");
+                var figures = await RunVariantAsync(variant, rep, cancellationToken);
+                results[variant].Add(figures);
+                Console.WriteLine("  " + string.Join(", ", figures.Select(f => $"{f.Key}={Num.F(f.Value)}")));
+            }
+        }
+
+        Summary S(string variant, string key) => Summary.Of(results[variant].Select(r => r.GetValueOrDefault(key, double.NaN)));
+        string Cell(string variant, string key, string format) => S(variant, key).Format(format);
+        report.Table(["figure", "serve, webhooks", "serve, polling only", "CLI-style workers", "target (serve, webhooks unless noted)"],
+        [
+            ["makespan (s)", Cell("webhooks", "makespan_s", "0.0"), Cell("polling", "makespan_s", "0.0"), Cell("cli", "makespan_s", "0.0"), $"≤ 1.15 × {ideal:0} s = {ideal * 1.15:0.0} s"],
+            ["makespan ÷ ideal", Cell("webhooks", "makespan_ratio", "0.00"), Cell("polling", "makespan_ratio", "0.00"), Cell("cli", "makespan_ratio", "0.00"), "≤ 1.15"],
+            ["429s received", Cell("webhooks", "http_429", "0"), Cell("polling", "http_429", "0"), Cell("cli", "http_429", "0"), $"≤ {Jobs / 10} (one per 10 jobs)"],
+            ["HeyGen API calls per video", Cell("webhooks", "calls_per_video", "0.00"), Cell("polling", "calls_per_video", "0.00"), Cell("cli", "calls_per_video", "0.00"), "≤ 3 (no assets)"],
+            ["detection latency p50 (s)", Cell("webhooks", "detect_p50_s", "0.00"), Cell("polling", "detect_p50_s", "0.00"), Cell("cli", "detect_p50_s", "0.00"), ""],
+            ["detection latency p95 (s)", Cell("webhooks", "detect_p95_s", "0.00"), Cell("polling", "detect_p95_s", "0.00"), Cell("cli", "detect_p95_s", "0.00"), "< 2 s webhooks, < 20 s polling only"],
+            ["videos stored / completed", Cell("webhooks", "completed", "0"), Cell("polling", "completed", "0"), Cell("cli", "completed", "0"), $"{Jobs}"],
+        ]);
+
+        List<IReadOnlyList<string>> verdicts =
+        [
+            ["makespan ≤ 1.15× ideal (webhooks)", Report.Verdict(Met(S("webhooks", "makespan_ratio"), v => v <= 1.15))],
+            ["≤ one 429 per 10 jobs (webhooks)", Report.Verdict(Met(S("webhooks", "http_429"), v => v <= Jobs / 10.0))],
+            ["API calls per video ≤ 3 (webhooks)", Report.Verdict(Met(S("webhooks", "calls_per_video"), v => v <= 3))],
+            ["detection p95 < 2 s (webhooks)", Report.Verdict(Met(S("webhooks", "detect_p95_s"), v => v < 2))],
+            ["detection p95 < 20 s (polling only)", Report.Verdict(Met(S("polling", "detect_p95_s"), v => v < 20))],
+        ];
+        report.Table(["target", "verdict (on the median run)"], verdicts);
+    }
+
+    private static bool? Met(Summary summary, Func<double, bool> rule) => summary.Count == 0 ? null : rule(summary.Median);
+
+    private async Task<Dictionary<string, double>> RunVariantAsync(string variant, int rep, CancellationToken cancellationToken)
+    {
+        await using var heyGen = await EmulatorHandle.StartAsync(new EmulatorOptions
+        {
+            RenderDuration = RenderTime,
+            MaxConcurrentJobs = ConcurrencyLimit,
+            RateLimitPerMinute = 600,
+            WebhookRetryBaseDelay = TimeSpan.FromSeconds(1),
+        }, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        await using var proxy = await CountingProxy.StartAsync(heyGen.ApiBase, clock);
+        proxy.RewriteUrls = true;
+        var figures = variant == "cli"
+            ? await RunCliStyleAsync(proxy.Address, heyGen.ApiKey, clock, cancellationToken)
+            : await RunServeAsync(variant, rep, heyGen, proxy, clock, cancellationToken);
+        Analyse(proxy.Requests, figures);
+        return figures;
+    }
+
+    private async Task<Dictionary<string, double>> RunServeAsync(string variant, int rep, EmulatorHandle heyGen, CountingProxy proxy, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var port = ServeProcess.FreePort();
+        var secret = "whsec_unused_in_polling_mode_0123456789";
+        if (variant == "webhooks")
+        {
+            using var setup = new HttpClient();
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(heyGen.ApiBase, "v3/webhooks/endpoints"))
+            {
+                Content = JsonContent.Create(new JsonObject { ["url"] = $"http://127.0.0.1:{port}/api/webhooks/heygen" }),
+            };
+            request.Headers.Add("X-Api-Key", heyGen.ApiKey);
+            using var response = await setup.SendAsync(request, cancellationToken);
+            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+            secret = body["data"]!["secret"]!.GetValue<string>();
+        }
+
+        // Each run its own renders container, so one run's outputs are never taken for another's.
+        var container = $"renders-{variant}-{rep}-{Guid.NewGuid().ToString("N")[..8]}";
+        await using var serve = await ServeProcess.StartAsync(port, new Dictionary<string, string>
+        {
+            ["Storage__ConnectionString"] = env.StorageConnectionString,
+            ["Storage__RendersContainer"] = container,
+            ["HeyGen__Endpoint"] = proxy.Address.AbsoluteUri,
+            ["Secrets__HeyGenApiKey"] = heyGen.ApiKey,
+            ["Secrets__WebhookSecret"] = secret,
+            ["Workflow__ConcurrencyLimit"] = ConcurrencyLimit.ToString(CultureInfo.InvariantCulture),
+            ["Workflow__ExpectedRenderTime"] = RenderTime.ToString("c", CultureInfo.InvariantCulture),
+        }, cancellationToken);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var renders = new RenderClient(http, serve.BaseAddress);
+        proxy.Clear();
+        var started = clock.Elapsed;
+        var ids = new List<string>();
+        var spec = RenderClient.AvatarSpec("orchestration benchmark", variant == "webhooks" ? "auto" : "poll");
+        foreach (var chunk in Enumerable.Range(0, Jobs).Chunk(10))
+        {
+            ids.AddRange(await Task.WhenAll(chunk.Select(i => renders.StartAsync(spec, $"bench-{variant}-{rep}-{i}-{Guid.NewGuid():N}", cancellationToken))));
+        }
+
+        // Done when every render has written result.json or error.json under its id in the renders container.
+        var blobs = new BlobContainerClient(env.StorageConnectionString, container);
+        var finished = new Dictionary<string, (TimeSpan At, bool Ok)>();
+        var deadline = clock.Elapsed + TimeSpan.FromSeconds(RenderTime.TotalSeconds * Jobs / ConcurrencyLimit * 4 + 120);
+        while (finished.Count < ids.Count && clock.Elapsed < deadline)
+        {
+            await Task.Delay(250, cancellationToken);
+            if (!await blobs.ExistsAsync(cancellationToken))
+            {
+                continue;
+            }
+
+            await foreach (var item in blobs.GetBlobsAsync(cancellationToken: cancellationToken))
+            {
+                var slash = item.Name.IndexOf('/');
+                if (slash > 0 && (item.Name.EndsWith("/result.json", StringComparison.Ordinal) || item.Name.EndsWith("/error.json", StringComparison.Ordinal)))
+                {
+                    finished.TryAdd(item.Name[..slash], (clock.Elapsed, item.Name.EndsWith("/result.json", StringComparison.Ordinal)));
+                }
+            }
+        }
+
+        if (finished.Count < ids.Count)
+        {
+            Console.WriteLine($"  {ids.Count - finished.Count} renders unfinished at the deadline; serve said:\n{serve.OutputTail}");
+        }
+
+        var makespan = (finished.Count == 0 ? clock.Elapsed : finished.Values.Max(f => f.At)) - started;
+        return new Dictionary<string, double>
+        {
+            ["makespan_s"] = makespan.TotalSeconds,
+            ["makespan_ratio"] = makespan.TotalSeconds / (Math.Ceiling(Jobs / (double)ConcurrencyLimit) * RenderTime.TotalSeconds),
+            ["completed"] = finished.Values.Count(f => f.Ok),
+            ["failed"] = finished.Values.Count(f => !f.Ok),
+        };
+    }
+
+    /// <summary>One worker per job, each on its own, as separate <c>heygen video create … --wait</c> processes would be.</summary>
+    private async Task<Dictionary<string, double>> RunCliStyleAsync(Uri api, string apiKey, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var started = clock.Elapsed;
+        var done = new TimeSpan[Jobs];
+        var ok = 0;
+        async Task WorkerAsync(int index)
+        {
+            using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(60) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+            var random = new Random(index);
+            string? videoId = null;
+            while (videoId is null)
+            {
+                using var create = await http.PostAsJsonAsync("v3/videos", new JsonObject
+                {
+                    ["type"] = "avatar",
+                    ["avatar_id"] = "look_emulator_anna_office",
+                    ["script"] = "Hello! This is a benchmark render of the pipeline.",
+                    ["title"] = "cli-style " + index.ToString(CultureInfo.InvariantCulture),
+                }, cancellationToken);
+                if ((int)create.StatusCode == 429)
+                {
+                    await Task.Delay(RetryAfter(create, random), cancellationToken);
+                    continue;
+                }
+
+                create.EnsureSuccessStatusCode();
+                var data = (await create.Content.ReadFromJsonAsync<JsonNode>(cancellationToken))!["data"]!;
+                videoId = (data["video_id"] ?? data["id"])!.GetValue<string>();
+            }
+
+            var delay = TimeSpan.FromSeconds(2);
+            while (true)
+            {
+                await Task.Delay(delay * (0.8 + (0.4 * random.NextDouble())), cancellationToken);
+                using var get = await http.GetAsync($"v3/videos/{videoId}", cancellationToken);
+                if ((int)get.StatusCode == 429)
+                {
+                    await Task.Delay(RetryAfter(get, random), cancellationToken);
+                    continue;
+                }
+
+                get.EnsureSuccessStatusCode();
+                var video = (await get.Content.ReadFromJsonAsync<JsonNode>(cancellationToken))!["data"]!;
+                var status = video["status"]?.GetValue<string>();
+                if (status == "completed")
+                {
+                    using var download = await http.GetAsync(video["video_url"]!.GetValue<string>(), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    await (await download.Content.ReadAsStreamAsync(cancellationToken)).CopyToAsync(Stream.Null, cancellationToken);
+                    done[index] = clock.Elapsed;
+                    Interlocked.Increment(ref ok);
+                    return;
+                }
+
+                if (status == "failed")
+                {
+                    done[index] = clock.Elapsed;
+                    return;
+                }
+
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Jobs).Select(i => Task.Run(() => WorkerAsync(i), cancellationToken)));
+        var makespan = done.Max() - started;
+        return new Dictionary<string, double>
+        {
+            ["makespan_s"] = makespan.TotalSeconds,
+            ["makespan_ratio"] = makespan.TotalSeconds / (Math.Ceiling(Jobs / (double)ConcurrencyLimit) * RenderTime.TotalSeconds),
+            ["completed"] = ok,
+        };
+    }
+
+    private static TimeSpan RetryAfter(HttpResponseMessage response, Random random) =>
+        (response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(random.Next(0, 250));
+
+    /// <summary>Calls, 429s and detection latency from the proxy's log.</summary>
+    private void Analyse(IReadOnlyCollection<ProxiedRequest> log, Dictionary<string, double> figures)
+    {
+        var api = log.Where(r => r.Path.StartsWith("/v3/", StringComparison.Ordinal)).ToList();
+        figures["api_calls"] = api.Count;
+        figures["http_429"] = api.Count(r => r.Status == 429);
+        figures["calls_per_video"] = api.Count / (double)Jobs;
+        figures["creates"] = api.Count(r => r.Method == "POST" && r.Path.StartsWith("/v3/videos", StringComparison.Ordinal));
+
+        var completions = new Dictionary<string, TimeSpan>();
+        foreach (var create in api.Where(r => r.Method == "POST" && r.Path.StartsWith("/v3/videos", StringComparison.Ordinal) && r.Status is >= 200 and < 300 && r.ResponseHead is not null))
+        {
+            if (VideoId().Match(create.ResponseHead!) is { Success: true } match)
+            {
+                completions.TryAdd(match.Groups[1].Value, create.FinishedAt + RenderTime);
+            }
+        }
+
+        var latencies = new List<double>();
+        foreach (var group in log.Where(r => r.Method == "GET" && r.Path.StartsWith("/_files/video/", StringComparison.Ordinal) && r.Path.Contains("/video.mp4", StringComparison.Ordinal))
+                     .GroupBy(r => r.Path.Split('/')[3]))
+        {
+            if (completions.TryGetValue(group.Key, out var completedAt))
+            {
+                latencies.Add((group.Min(r => r.StartedAt) - completedAt).TotalSeconds);
+            }
+        }
+
+        latencies.Sort();
+        figures["detect_p50_s"] = Percentiles.Of(latencies, 50);
+        figures["detect_p95_s"] = Percentiles.Of(latencies, 95);
+        figures["detected"] = latencies.Count;
+    }
+
+    [GeneratedRegex("\"(?:video_id|id)\"\\s*:\\s*\"(vid_[0-9a-f]+)\"")]
+    private static partial Regex VideoId();
+}

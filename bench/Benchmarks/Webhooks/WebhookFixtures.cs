@@ -1,0 +1,98 @@
+using System.Text;
+using Azure.Storage.Blobs;
+using HeyGen.Client;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Secrets;
+using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Webhooks;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace HeyGenRender.Benchmarks.Webhooks;
+
+/// <summary>Signed deliveries as HeyGen sends them, and the pipeline's intake wired to in-memory storage.</summary>
+internal static class WebhookFixtures
+{
+    public const string Secret = "whsec_benchmark_0123456789abcdef0123456789abcdef";
+
+    /// <summary>An <c>avatar_video.success</c> body for <paramref name="callbackId"/>, as the emulator sends it.</summary>
+    public static byte[] Body(string callbackId, string videoId, string eventId) => Encoding.UTF8.GetBytes(
+        $$"""{"event_id":"{{eventId}}","event_type":"avatar_video.success","event_data":{"video_id":"{{videoId}}","url":"https://files.example/video.mp4","gif_download_url":null,"video_page_url":"https://app.example/videos/{{videoId}}","folder_id":null,"callback_id":"{{callbackId}}"},"created_at":1767225600}""");
+
+    public static List<KeyValuePair<string, IEnumerable<string>>> Headers(byte[] body, DateTimeOffset now, string eventId) =>
+        [.. WebhookSigner.CreateHeaders(body, Secret, now, eventId).Select(h => KeyValuePair.Create(h.Key, (IEnumerable<string>)[h.Value]))];
+
+    /// <summary>
+    /// The real <see cref="WebhookIntake"/> (verify, parse, de-duplicate, route, raise) with its storage in memory:
+    /// de-duplication markers in a dictionary instead of blobs, renders in a dictionary instead of Durable.
+    /// The HTTP benchmark measures the same handler with Azurite and the local executor behind it.
+    /// </summary>
+    public static WebhookIntake Intake(TimeProvider time, InMemoryOrchestrations orchestrations)
+    {
+        var secrets = new ConfigurationSecretProvider(new StaticOptionsMonitor<SecretsOptions>(new SecretsOptions { WebhookSecret = Secret }));
+        var storage = Options.Create(new StorageOptions());
+        return new WebhookIntake(
+            secrets,
+            new InMemoryDedupe(storage, time),
+            new NoIndex(),
+            orchestrations,
+            time,
+            Options.Create(new WebhookIntakeOptions()),
+            NullLogger<WebhookIntake>.Instance);
+    }
+
+    private sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+
+        public T Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+
+    private sealed class InMemoryDedupe(IOptions<StorageOptions> options, TimeProvider time)
+        : WebhookDedupe(new BlobServiceClient("UseDevelopmentStorage=true"), options, time)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _markers = new();
+
+        public override Task<DedupeClaim> TryClaimAsync(string eventId, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new DedupeClaim(_markers.TryAdd(eventId, false) ? DedupeStatus.Claimed : DedupeStatus.Duplicate, MarkerName(eventId), Azure.ETag.All));
+
+        public override Task CompleteAsync(DedupeClaim claim, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public override Task ReleaseAsync(DedupeClaim claim, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    }
+
+    private sealed class NoIndex : IHeyGenJobIndex
+    {
+        public Task RecordAsync(string heyGenId, string instanceId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<string?> FindAsync(string heyGenId, CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
+    }
+}
+
+/// <summary>Running renders in memory; raised events are counted.</summary>
+internal sealed class InMemoryOrchestrations(TimeProvider time) : IOrchestrationClient
+{
+    private readonly Dictionary<string, OrchestrationInstanceState> _instances = [];
+    private long _raised;
+
+    public long Raised => Interlocked.Read(ref _raised);
+
+    public void AddRunning(string instanceId) => _instances[instanceId] = new OrchestrationInstanceState(
+        instanceId, "RenderOrchestrator", OrchestrationRuntimeStatus.Running, time.GetUtcNow(), time.GetUtcNow(), null, null, null, null);
+
+    public Task<string> ScheduleNewOrchestrationInstanceAsync(string orchestratorName, object? input, string instanceId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException();
+
+    public Task<OrchestrationInstanceState?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_instances.GetValueOrDefault(instanceId));
+
+    public Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _raised);
+        return Task.CompletedTask;
+    }
+
+    public Task TerminateInstanceAsync(string instanceId, object? output, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+}
