@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using HeyGen.Client;
 using Microsoft.Extensions.Logging;
 
 namespace HeyGen.Emulator.Core;
@@ -117,9 +117,6 @@ internal sealed class WebhookDispatcher : IDisposable
         _http.Dispose();
     }
 
-    internal static string Sign(string secret, byte[] body) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
-
     private void ReleaseHeld()
     {
         List<Delivery> held;
@@ -190,8 +187,8 @@ internal sealed class WebhookDispatcher : IDisposable
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-            request.Headers.TryAddWithoutValidation("Heygen-Event-Id", evt.EventId);
-            request.Headers.TryAddWithoutValidation("Heygen-Timestamp", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation(WebhookVerifier.EventIdHeader, evt.EventId);
+            request.Headers.TryAddWithoutValidation(WebhookVerifier.TimestampHeader, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
             if (delivery.Signed)
             {
                 // The secret is read at send time: a rotation takes effect at once, retries included.
@@ -201,7 +198,7 @@ internal sealed class WebhookDispatcher : IDisposable
                     return; // endpoint deleted meanwhile
                 }
 
-                request.Headers.TryAddWithoutValidation("Heygen-Signature", Sign(secret, body));
+                request.Headers.TryAddWithoutValidation(WebhookVerifier.SignatureHeader, WebhookSigner.ComputeSignature(body, secret));
             }
 
             using var timeout = new CancellationTokenSource(_options.WebhookTimeout);
