@@ -51,7 +51,8 @@ public static partial class RenderJobSpecParser
 
     private static readonly JsonDocumentOptions s_documentOptions = new()
     {
-        AllowDuplicateProperties = false,
+        // Duplicates are reported by ObjectReader with their path, which JsonDocument's exception lacks.
+        AllowDuplicateProperties = true,
         CommentHandling = JsonCommentHandling.Disallow,
         MaxDepth = 32,
     };
@@ -652,11 +653,17 @@ public static partial class RenderJobSpecParser
             _element = element;
             Path = path.Length == 0 ? "$" : path;
             _prefix = path.Length == 0 ? string.Empty : path + ".";
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
             {
-                if (!known.Contains(property.Name, StringComparer.Ordinal))
+                if (!seen.Add(property.Name))
                 {
-                    var hint = known.FirstOrDefault(k => EditDistance(k, property.Name) <= 2);
+                    _owner.Error(_prefix + property.Name, "appears more than once");
+                }
+                else if (!known.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    var hint = known.FirstOrDefault(k => EditDistance(k, property.Name) <= 2)
+                        ?? known.FirstOrDefault(k => k.StartsWith(property.Name + "_", StringComparison.Ordinal));
                     _owner.Error(_prefix + property.Name, hint is null ? "unknown field" : $"unknown field (did you mean '{hint}'?)");
                 }
             }

@@ -1,0 +1,221 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using HeyGenRender.Pipeline.Api;
+using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace HeyGenRender.Pipeline.Tests.Api;
+
+public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
+{
+    private const string AvatarSpec = """
+        {"version": 1, "kind": "avatar", "avatar": {"look_id": "look_1", "script": "Hello.", "background": {"image": {"blob": "bg.png", "container": "__INBOX__"}}}}
+        """;
+
+    private readonly BlobServiceClient _blobs;
+    private readonly StorageOptions _storage;
+    private readonly RecordingOrchestrationClient _orchestrations = new();
+    private readonly RenderApi _api;
+    private readonly string _spec;
+
+    public RenderApiTests(AzuriteFixture azurite)
+    {
+        _blobs = azurite.CreateServiceClient();
+        _storage = new StorageOptions
+        {
+            RequestsContainer = AzuriteFixture.UniqueContainerName("in"),
+            RendersContainer = AzuriteFixture.UniqueContainerName("out"),
+        };
+        var jobs = new RenderJobStore(_blobs, Options.Create(_storage));
+        var starter = new RenderStarter(_orchestrations, jobs, new JobAssetChecker(_blobs), NullLogger<RenderStarter>.Instance);
+        _api = new RenderApi(starter, _orchestrations);
+        _spec = AvatarSpec.Replace("__INBOX__", _storage.RequestsContainer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_ValidSpec_Returns202WithStatusUrlAndSchedulesReferencesOnly()
+    {
+        await UploadAssetAsync("bg.png");
+
+        var response = await _api.StartAsync(Body(_spec), idempotencyKey: null);
+
+        Assert.Equal(202, response.StatusCode);
+        var body = Json(response);
+        var id = body.GetProperty("id").GetString()!;
+        Assert.Equal($"/api/renders/{id}", body.GetProperty("status_url").GetString());
+        Assert.Equal($"/api/renders/{id}", response.Headers["Location"]);
+        Assert.Equal((RenderStarter.OrchestratorName, id), Assert.Single(_orchestrations.Scheduled));
+
+        var input = JsonSerializer.Deserialize<RenderRequest>((await _orchestrations.GetInstanceAsync(id))!.SerializedInput!)!;
+        Assert.Equal(new BlobLocation(_storage.RendersContainer, $"{id}/job.json"), input.JobBlob);
+        Assert.Equal(new OutputLocation("renders", id), input.Output);
+        Assert.Equal(RenderKind.Avatar, input.Kind);
+        Assert.DoesNotContain("Hello.", (await _orchestrations.GetInstanceAsync(id))!.SerializedInput!, StringComparison.Ordinal);
+
+        var stored = await new RenderJobStore(_blobs, Options.Create(_storage)).ReadAsync(input.JobBlob);
+        Assert.Equal("Hello.", ((AvatarVideoJob)stored.Job).Script);
+    }
+
+    [Fact]
+    public async Task StartAsync_SameIdempotencyKeyTwice_ReturnsSameRenderAndStartsOnce()
+    {
+        await UploadAssetAsync("bg.png");
+
+        var first = await _api.StartAsync(Body(_spec), "order-42");
+        var second = await _api.StartAsync(Body(_spec), "order-42");
+
+        Assert.Equal(202, first.StatusCode);
+        Assert.Equal(200, second.StatusCode);
+        Assert.Equal(Json(first).GetProperty("id").GetString(), Json(second).GetProperty("id").GetString());
+        Assert.Equal(RenderIds.FromIdempotencyKey("order-42"), Json(first).GetProperty("id").GetString());
+        Assert.Single(_orchestrations.Scheduled);
+    }
+
+    [Fact]
+    public async Task StartAsync_SameIdempotencyKeyDifferentSpec_Returns409()
+    {
+        await UploadAssetAsync("bg.png");
+        await _api.StartAsync(Body(_spec), "order-43");
+
+        var response = await _api.StartAsync(Body(_spec.Replace("Hello.", "Goodbye.", StringComparison.Ordinal)), "order-43");
+
+        Assert.Equal(409, response.StatusCode);
+        Assert.Equal("idempotency_key_reused", Json(response).GetProperty("error").GetProperty("code").GetString());
+        Assert.Single(_orchestrations.Scheduled);
+    }
+
+    [Fact]
+    public async Task StartAsync_InvalidSpec_Returns400ListingEveryProblem()
+    {
+        var response = await _api.StartAsync(Body("""{"version": 1, "kind": "avatar", "avatar": {"voice": "x"}}"""), null);
+
+        Assert.Equal(400, response.StatusCode);
+        var error = Json(response).GetProperty("error");
+        Assert.Equal("invalid_job_spec", error.GetProperty("code").GetString());
+        Assert.Equal(
+            [("avatar.voice", "unknown field (did you mean 'voice_id'?)"), ("avatar.look_id", "required"), ("avatar.script", "required (or give an audio asset)")],
+            error.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("field").GetString(), e.GetProperty("message").GetString())));
+        Assert.Empty(_orchestrations.Scheduled);
+    }
+
+    [Fact]
+    public async Task StartAsync_MissingAssetBlob_Returns400NamingTheField()
+    {
+        var response = await _api.StartAsync(Body(_spec), null);
+
+        Assert.Equal(400, response.StatusCode);
+        var error = Assert.Single(Json(response).GetProperty("error").GetProperty("errors").EnumerateArray());
+        Assert.Equal("avatar.background.image.blob", error.GetProperty("field").GetString());
+        Assert.Equal($"not found ({_storage.RequestsContainer}/bg.png)", error.GetProperty("message").GetString());
+        Assert.Empty(_orchestrations.Scheduled);
+    }
+
+    [Fact]
+    public async Task StartAsync_BodyOverLimit_Returns413()
+    {
+        var response = await _api.StartAsync(new MemoryStream(new byte[RenderJobSpecParser.MaxSpecBytes + 1]), null);
+
+        Assert.Equal(413, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task StartAsync_BadIdempotencyKey_Returns400()
+    {
+        var response = await _api.StartAsync(Body(_spec), "bad\nkey");
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("invalid_idempotency_key", Json(response).GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_UnknownId_Returns404()
+    {
+        Assert.Equal(404, (await _api.GetStatusAsync("r-0123")).StatusCode);
+        Assert.Equal(404, (await _api.GetStatusAsync("../etc")).StatusCode);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_RunningRender_ShowsStageProgressAndCustomStatus()
+    {
+        await UploadAssetAsync("bg.png");
+        var id = Json(await _api.StartAsync(Body(_spec), null)).GetProperty("id").GetString()!;
+        _orchestrations.Set(id, OrchestrationRuntimeStatus.Running, """{"stage": "waiting", "progress": 40, "heygen_id": "vid_1"}""");
+
+        var response = await _api.GetStatusAsync(id);
+
+        Assert.Equal(200, response.StatusCode);
+        var body = Json(response);
+        Assert.Equal("running", body.GetProperty("status").GetString());
+        Assert.Equal("waiting", body.GetProperty("stage").GetString());
+        Assert.Equal(40, body.GetProperty("progress").GetInt32());
+        Assert.Equal("vid_1", body.GetProperty("custom_status").GetProperty("heygen_id").GetString());
+        Assert.Equal("avatar", body.GetProperty("kind").GetString());
+        Assert.False(body.TryGetProperty("result_blob", out _));
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_CompletedAndFailed_NameResultOrErrorBlob()
+    {
+        await UploadAssetAsync("bg.png");
+        var ok = Json(await _api.StartAsync(Body(_spec), "k-ok")).GetProperty("id").GetString()!;
+        var bad = Json(await _api.StartAsync(Body(_spec), "k-bad")).GetProperty("id").GetString()!;
+        _orchestrations.Set(ok, OrchestrationRuntimeStatus.Completed);
+        _orchestrations.Set(bad, OrchestrationRuntimeStatus.Failed, failure: "HeyGen said no");
+
+        var okBody = Json(await _api.GetStatusAsync(ok));
+        var badBody = Json(await _api.GetStatusAsync(bad));
+
+        Assert.Equal($"renders/{ok}/result.json", okBody.GetProperty("result_blob").GetString());
+        Assert.Equal($"renders/{ok}/video.mp4", okBody.GetProperty("video_blob").GetString());
+        Assert.Equal($"renders/{bad}/error.json", badBody.GetProperty("error_blob").GetString());
+        Assert.Equal("HeyGen said no", badBody.GetProperty("failure_message").GetString());
+    }
+
+    [Fact]
+    public async Task CancelAsync_RunningRender_RaisesCancelAndReturns202()
+    {
+        _orchestrations.Set("r-run", OrchestrationRuntimeStatus.Running);
+
+        var response = await _api.CancelAsync("r-run");
+
+        Assert.Equal(202, response.StatusCode);
+        var raised = Assert.Single(_orchestrations.RaisedEvents);
+        Assert.Equal(("r-run", RenderEvents.Cancel), (raised.InstanceId, raised.EventName));
+    }
+
+    [Theory]
+    [InlineData(OrchestrationRuntimeStatus.Completed)]
+    [InlineData(OrchestrationRuntimeStatus.Failed)]
+    [InlineData(OrchestrationRuntimeStatus.Terminated)]
+    public async Task CancelAsync_FinishedRender_Returns409(OrchestrationRuntimeStatus status)
+    {
+        _orchestrations.Set("r-done", status);
+
+        var response = await _api.CancelAsync("r-done");
+
+        Assert.Equal(409, response.StatusCode);
+        Assert.Empty(_orchestrations.RaisedEvents);
+    }
+
+    [Fact]
+    public async Task CancelAsync_UnknownRender_Returns404()
+    {
+        Assert.Equal(404, (await _api.CancelAsync("r-nope")).StatusCode);
+    }
+
+    private static MemoryStream Body(string json) => new(Encoding.UTF8.GetBytes(json));
+
+    private static JsonElement Json(ApiResponse response) => JsonDocument.Parse(response.Body!).RootElement;
+
+    private async Task UploadAssetAsync(string name)
+    {
+        var container = _blobs.GetBlobContainerClient(_storage.RequestsContainer);
+        await container.CreateIfNotExistsAsync();
+        await container.GetBlobClient(name).UploadAsync(BinaryData.FromBytes([1, 2, 3]), overwrite: true);
+    }
+}
