@@ -120,6 +120,12 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (!_ownsDataFolder)
+        {
+            // Kept data: Azurite saves its metadata every few seconds, so ask it to stop and save before it is killed.
+            await StopGracefullyAsync(_process).ConfigureAwait(false);
+        }
+
         Stop(_process);
         await _process.WaitForExitAsync().ConfigureAwait(false);
         _process.Dispose();
@@ -129,6 +135,30 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         }
 
         Log.Stopped(_logger, BlobEndpoint);
+    }
+
+    private static async Task StopGracefullyAsync(Process process)
+    {
+        if (OperatingSystem.IsWindows() || process.HasExited)
+        {
+            return;
+        }
+
+        try
+        {
+            using var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
+            if (term is not null)
+            {
+                await term.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            // Not stopped in time (or no kill command): the hard stop follows.
+        }
     }
 
     private static void Stop(Process process)
