@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The main job: on a fresh clone, turn the sample job into a playable video on this machine.
+# Installs what it needs, builds the command line, then `heygen-render render` starts the embedded
+# defaults (Azurite on loopback, the HeyGen emulator in process, the in-process executor), renders
+# the job, leaves video.mp4 + result.json in the `renders` container and under ./out/<id>/, and
+# stops what it started. Azurite keeps its data in .local/azurite (git-ignored), so a second run
+# finds the same render (same idempotency key) and redoes nothing.
+#
+#   ./run.sh                         renders samples/avatar-video.json
+#   ./run.sh path/to/job.json [assets…] [render options, e.g. --timeout 10m]
+set -euo pipefail
+root=$(cd "$(dirname "$0")" && pwd)
+cd "$root"
+
+eng/install-prerequisites.sh
+# Once per clone: checks the package feed and prepares stand-ins for packages it lacks.
+[ -f artifacts/functions-feed.txt ] || eng/restore-fallbacks.sh
+
+build=artifacts/run
+dotnet build src/Cli/Cli.csproj -c Release --artifacts-path "$build" -nologo -clp:ErrorsOnly -v q
+cli=("dotnet" "$build/bin/Cli/release/HeyGenRender.Cli.dll")
+
+args=("$@")
+if [ ${#args[@]} -eq 0 ]; then args=(samples/avatar-video.json); fi
+
+mkdir -p .local/azurite
+exec "${cli[@]}" render "${args[@]}" --azurite-data .local/azurite --out out

@@ -1,0 +1,165 @@
+using HeyGen.Client;
+using HeyGenRender.Pipeline.Api;
+using HeyGenRender.Pipeline.DependencyInjection;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace HeyGenRender.Cli.Hosting;
+
+/// <summary>
+/// The pipeline outside Azure Functions: the Functions app's HTTP surface on Kestrel (loopback by default),
+/// the inbox watcher in place of the blob trigger, and the in-process executor in place of Durable Functions
+/// (not durable across restarts). Used by <c>serve</c>, and by <c>render</c> when it runs the embedded defaults.
+/// </summary>
+internal sealed class PipelineHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private PipelineHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Where the HTTP API listens, e.g. <c>http://127.0.0.1:7071</c> (no trailing slash).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The host's services (the pipeline's handlers, the executor, the inbox watcher).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The inbox watcher.</summary>
+    public InboxWatcher Inbox => _app.Services.GetRequiredService<InboxWatcher>();
+
+    /// <summary>The in-process executor.</summary>
+    public LocalOrchestrationHost Orchestrations => _app.Services.GetRequiredService<LocalOrchestrationHost>();
+
+    /// <summary>
+    /// Starts the host on <paramref name="urls"/>. When <paramref name="registerWebhookWithHeyGen"/> is set, a webhook endpoint
+    /// pointing at this host is registered with HeyGen (the embedded emulator) and its signing secret used, so the emulator's
+    /// signed webhooks reach the pipeline's webhook handler.
+    /// </summary>
+    public static async Task<PipelineHost> StartAsync(
+        IConfiguration configuration,
+        TimeProvider time,
+        string urls,
+        bool registerWebhookWithHeyGen,
+        Action<ILoggingBuilder>? configureLogging = null,
+        CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+
+        // Values learned at run time (the webhook secret) go here; options monitors see them after a reload.
+        builder.Configuration.AddInMemoryCollection();
+        builder.Logging.ClearProviders();
+        configureLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseUrls(urls);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+
+        var services = builder.Services;
+        services.AddSingleton(time);
+        services.AddRenderIntake(builder.Configuration);
+        services.AddRenderWorkflow(builder.Configuration);
+        services.AddLocalOrchestrationHost();
+        var endpoint = configuration[CliConfiguration.HeyGenEndpoint];
+        services.AddHeyGenClient((sp, o) =>
+        {
+            o.Endpoint = string.IsNullOrEmpty(endpoint) ? HeyGenClientOptions.DefaultEndpoint : new Uri(endpoint);
+            o.ApiKeyProvider = sp.GetRequiredService<HeyGenApiKeyProvider>();
+            o.TimeProvider = time;
+        });
+        services.AddOptions<InboxWatcherOptions>().Bind(builder.Configuration.GetSection(InboxWatcherOptions.SectionName));
+        services.AddSingleton<InboxWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxWatcher>());
+
+        var app = builder.Build();
+        MapEndpoints(app);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException("Kestrel reported no address.");
+            var baseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/'));
+            if (registerWebhookWithHeyGen)
+            {
+                var client = app.Services.GetRequiredService<HeyGenClient>();
+                var registered = await client.Webhooks.CreateEndpointAsync(
+                    new CreateWebhookEndpointRequest { Url = new Uri(baseAddress, WebhookIntake.Route).ToString() },
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                app.Configuration[CliConfiguration.WebhookSecret] = registered.Secret;
+                ((IConfigurationRoot)app.Configuration).Reload();
+            }
+
+            return new PipelineHost(app, baseAddress);
+        }
+        catch
+        {
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The Functions app's HTTP routes, each delegating to the pipeline's host-agnostic handler.</summary>
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapPost(RenderApi.RoutePrefix, async (HttpContext context, RenderApi api) =>
+        {
+            var key = context.Request.Headers[RenderApi.IdempotencyKeyHeader].FirstOrDefault();
+            await WriteAsync(context, await api.StartAsync(context.Request.Body, key, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        });
+        app.MapGet(RenderApi.RoutePrefix + "/{id}", async (HttpContext context, string id, RenderApi api) =>
+            await WriteAsync(context, await api.GetStatusAsync(id, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
+        app.MapPost(RenderApi.RoutePrefix + "/{id}/cancel", async (HttpContext context, string id, RenderApi api) =>
+            await WriteAsync(context, await api.CancelAsync(id, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
+        app.MapPost(WebhookIntake.Route, async (HttpContext context, WebhookIntake intake) =>
+        {
+            var headers = context.Request.Headers.Select(h => new KeyValuePair<string, IEnumerable<string>>(h.Key, h.Value.OfType<string>()));
+            await WriteAsync(context, await intake.HandleAsync(context.Request.Body, headers, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
+        });
+    }
+
+    private static async Task WriteAsync(HttpContext context, ApiResponse response)
+    {
+        context.Response.StatusCode = response.StatusCode;
+        foreach (var (name, value) in response.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        if (response.Body is not null)
+        {
+            context.Response.ContentType = ApiResponse.JsonContentType;
+            await context.Response.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs until the host shuts down (Ctrl+C with <c>serve</c>) or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is the expected end.
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,3 @@
+using HeyGenRender.Cli;
+
+return await CliApplication.RunAsync(args, CliEnvironment.FromConsole()).ConfigureAwait(false);
