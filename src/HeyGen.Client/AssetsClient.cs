@@ -210,19 +210,19 @@ public class AssetsClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The asset.</returns>
     /// <exception cref="HeyGenException">HeyGen answered with an error (404 <c>asset_not_found</c>).</exception>
-    public virtual Task<HeyGenAsset> GetAsync(string assetId, CancellationToken cancellationToken = default) =>
-        _pipeline.SendAsync(HeyGenRoutes.GetAsset, HeyGenRoutes.GetAsset.Format(assetId), null, HeyGenJsonContext.Default.HeyGenAsset, CallOptions.Read, cancellationToken);
+    public virtual Task<AssetDetail> GetAsync(string assetId, CancellationToken cancellationToken = default) =>
+        _pipeline.SendAsync(HeyGenRoutes.GetAsset, HeyGenRoutes.GetAsset.Format(assetId), null, HeyGenJsonContext.Default.AssetDetail, CallOptions.Read, cancellationToken);
 
     /// <summary>Lists one page of assets: <c>GET /v3/assets</c>.</summary>
     /// <param name="options">Limit and cursor.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The page.</returns>
     /// <exception cref="HeyGenException">HeyGen answered with an error.</exception>
-    public virtual Task<HeyGenPage<HeyGenAsset>> GetPageAsync(AssetListOptions? options = null, CancellationToken cancellationToken = default) =>
+    public virtual Task<HeyGenPage<AssetDetail>> GetPageAsync(AssetListOptions? options = null, CancellationToken cancellationToken = default) =>
         _pipeline.SendPageAsync(
             HeyGenRoutes.ListAssets,
             Query.Build(HeyGenRoutes.ListAssets.Format(), ("limit", Query.Of(options?.Limit)), ("token", options?.Token)),
-            HeyGenJsonContext.Default.ListHeyGenAsset,
+            HeyGenJsonContext.Default.ListAssetDetail,
             cancellationToken);
 
     /// <summary>Lists all assets, page by page.</summary>
@@ -230,7 +230,7 @@ public class AssetsClient
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The assets.</returns>
     /// <exception cref="HeyGenException">HeyGen answered with an error.</exception>
-    public virtual IAsyncEnumerable<HeyGenAsset> ListAsync(AssetListOptions? options = null, CancellationToken cancellationToken = default) =>
+    public virtual IAsyncEnumerable<AssetDetail> ListAsync(AssetListOptions? options = null, CancellationToken cancellationToken = default) =>
         HeyGenPipeline.PaginateAsync((token, ct) => GetPageAsync((options ?? new AssetListOptions()) with { Token = token }, ct), options?.Token, cancellationToken);
 
     /// <summary>Deletes an asset: <c>DELETE /v3/assets/{asset_id}</c>.</summary>

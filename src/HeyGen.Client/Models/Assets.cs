@@ -92,3 +92,39 @@ public sealed record UploadOptions
 
 /// <summary>Filters for <c>GET /v3/assets</c>.</summary>
 public sealed record AssetListOptions : PageOptions;
+
+/// <summary>A stored asset as listed or fetched (<c>GET /v3/assets</c>, <c>GET /v3/assets/{asset_id}</c>).</summary>
+public sealed class AssetDetail
+{
+    /// <summary>The asset id.</summary>
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    /// <summary>The file name.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    /// <summary>The kind: <c>image</c>, <c>video</c>, <c>audio</c>, ...</summary>
+    [JsonPropertyName("type")]
+    public string? Type { get; init; }
+
+    /// <summary>The file URL.</summary>
+    [JsonPropertyName("url")]
+    public string? Url { get; init; }
+
+    /// <summary>The owner.</summary>
+    [JsonPropertyName("owner")]
+    public string? Owner { get; init; }
+
+    /// <summary>The space.</summary>
+    [JsonPropertyName("space_id")]
+    public string? SpaceId { get; init; }
+
+    /// <summary>The folder.</summary>
+    [JsonPropertyName("folder_id")]
+    public string? FolderId { get; init; }
+
+    /// <summary>Upload time, Unix seconds.</summary>
+    [JsonPropertyName("uploaded_at")]
+    public long? UploadedAt { get; init; }
+}

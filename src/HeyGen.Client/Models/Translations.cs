@@ -101,6 +101,14 @@ public sealed class VideoTranslation
     [JsonPropertyName("audio_url")]
     public string? AudioUrl { get; init; }
 
+    /// <summary>The SRT caption file's URL.</summary>
+    [JsonPropertyName("srt_caption_url")]
+    public string? SrtCaptionUrl { get; init; }
+
+    /// <summary>The WebVTT caption file's URL.</summary>
+    [JsonPropertyName("vtt_caption_url")]
+    public string? VttCaptionUrl { get; init; }
+
     /// <summary>The caller's callback id.</summary>
     [JsonPropertyName("callback_id")]
     public string? CallbackId { get; init; }
@@ -204,6 +212,10 @@ public sealed class Lipsync
     /// <summary>The result video's URL.</summary>
     [JsonPropertyName("video_url")]
     public string? VideoUrl { get; init; }
+
+    /// <summary>The caption file's URL, when captions were requested.</summary>
+    [JsonPropertyName("caption_url")]
+    public string? CaptionUrl { get; init; }
 
     /// <summary>The caller's callback id.</summary>
     [JsonPropertyName("callback_id")]

@@ -191,6 +191,10 @@ public sealed class CreatedVideo
     /// <summary>The initial status as reported (for example <c>waiting</c>).</summary>
     [JsonPropertyName("status")]
     public string? Status { get; init; }
+
+    /// <summary>The output container (<c>mp4</c> or <c>webm</c>).</summary>
+    [JsonPropertyName("output_format")]
+    public string? OutputFormat { get; init; }
 }
 
 /// <summary>A video (<c>GET /v3/videos/{video_id}</c>).</summary>

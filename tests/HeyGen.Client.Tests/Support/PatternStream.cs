@@ -1,8 +1,14 @@
 namespace HeyGen.Client.Tests.Support;
 
-/// <summary>A read-only, non-seekable stream of <c>length</c> deterministic bytes, generated on the fly.</summary>
-internal sealed class PatternStream(long length) : Stream
+/// <summary>
+/// A read-only, non-seekable stream of <c>length</c> deterministic bytes, generated on the fly, optionally
+/// starting with a fixed prefix (for example an MP4 <c>ftyp</c> box so content sniffing accepts it).
+/// </summary>
+internal sealed class PatternStream(long length, byte[]? prefix = null) : Stream
 {
+    /// <summary>An ISO BMFF <c>ftyp</c> box: the bytes an MP4 starts with.</summary>
+    public static readonly byte[] Mp4Prefix = [0, 0, 0, 16, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 2, 0];
+
     private long _position;
 
     public override bool CanRead => true;
@@ -28,7 +34,8 @@ internal sealed class PatternStream(long length) : Stream
         var n = (int)Math.Min(buffer.Length, length - _position);
         for (var i = 0; i < n; i++)
         {
-            buffer[i] = ByteAt(_position + i);
+            var at = _position + i;
+            buffer[i] = prefix is not null && at < prefix.Length ? prefix[at] : ByteAt(at);
         }
 
         _position += n;
