@@ -70,11 +70,27 @@ public sealed class SyntheticVideoStream : Stream
     /// <inheritdoc/>
     public override int Read(Span<byte> buffer)
     {
-        var n = (int)Math.Min(buffer.Length, _length - _position);
-        for (var i = 0; i < n; i++)
+        var n = (int)Math.Max(0, Math.Min(buffer.Length, _length - _position));
+        var i = 0;
+        for (; i < n && _position + i < _head.Length; i++)
         {
-            var p = _position + i;
-            buffer[i] = p < _head.Length ? _head[p] : ByteAt(p);
+            buffer[i] = _head[_position + i];
+        }
+
+        // Unaligned start, whole 8-byte words (one SplitMix64 each: uploads and downloads of gigabytes stay fast), unaligned end.
+        for (; i < n && ((_position + i) & 7) != 0; i++)
+        {
+            buffer[i] = ByteAt(_position + i);
+        }
+
+        for (; i + 8 <= n; i += 8)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer[i..], Word(_position + i));
+        }
+
+        for (; i < n; i++)
+        {
+            buffer[i] = ByteAt(_position + i);
         }
 
         _position += n;
@@ -109,12 +125,14 @@ public sealed class SyntheticVideoStream : Stream
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     // SplitMix64 of the 8-byte word index: any position can be computed without reading what precedes it.
-    private byte ByteAt(long position)
+    private byte ByteAt(long position) => (byte)(Word(position) >> (int)((position & 7) * 8));
+
+    // Byte k of a word is bits 8k..8k+7: the word is the little-endian encoding of its 8 bytes.
+    private ulong Word(long position)
     {
         var z = (_seed + ((ulong)(position >> 3) * 0x9E3779B97F4A7C15UL)) ^ 0xD1B54A32D192ED03UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
-        return (byte)(z >> (int)((position & 7) * 8));
+        return z ^ (z >> 31);
     }
 }
