@@ -254,6 +254,18 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.Equal([TimeSpan.FromSeconds(10)], waits);
     }
 
+    [Fact]
+    public async Task GetVideo_FinishedWithinRequestTimeout_LeavesNoTimerBehind()
+    {
+        Script((200, VideoJson, null));
+        using var client = TestClients.Create(_server.BaseAddress, _time, o => o.RequestTimeout = TimeSpan.FromSeconds(10));
+
+        await client.Videos.GetAsync("v1");
+
+        Assert.Equal(0, _time.ActiveTimers);
+        _time.Advance(TimeSpan.FromMinutes(1));
+    }
+
     private void Script(params (int Status, string Body, string? RetryAfter)[] answers)
     {
         var index = -1;

@@ -249,17 +249,7 @@ internal sealed class HeyGenPipeline
     private static HeyGenException Malformed(HeyGenRoute route, HttpResponseMessage response, string why) =>
         new((int)response.StatusCode, null, $"HeyGen {route} returned an unexpected body: {why}.");
 
-    private CancellationTokenSource CreateTimeout(CancellationToken cancellationToken)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (_options.RequestTimeout != Timeout.InfiniteTimeSpan && _options.RequestTimeout > TimeSpan.Zero)
-        {
-            var timer = _options.TimeProvider.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), source, _options.RequestTimeout, Timeout.InfiniteTimeSpan);
-            source.Token.Register(static t => ((ITimer)t!).Dispose(), timer);
-        }
-
-        return source;
-    }
+    private CallTimeout CreateTimeout(CancellationToken cancellationToken) => new(cancellationToken, _options.RequestTimeout, _options.TimeProvider);
 
     private async Task<HttpResponseMessage> SendOnceWithRetriesAsync(HeyGenRoute route, string path, Func<HttpContent?> content, CallOptions call, string apiKey, bool canRetry, CancellationToken cancellationToken)
     {
@@ -418,4 +408,43 @@ internal static class Query
     }
 
     public static string? Of(int? value) => value?.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The per-call time limit on the injected clock. Disposing stops the timer before the token source, so a
+/// late timer can never touch a disposed source.
+/// </summary>
+internal sealed class CallTimeout : IDisposable
+{
+    private readonly CancellationTokenSource _source;
+    private readonly ITimer? _timer;
+
+    public CallTimeout(CancellationToken cancellationToken, TimeSpan timeout, TimeProvider timeProvider)
+    {
+        _source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout != Timeout.InfiniteTimeSpan && timeout > TimeSpan.Zero)
+        {
+            _timer = timeProvider.CreateTimer(static s => CancelQuietly((CancellationTokenSource)s!), _source, timeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public CancellationToken Token => _source.Token;
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call finished while the timer fired; nothing left to cancel.
+        }
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _source.Dispose();
+    }
 }
