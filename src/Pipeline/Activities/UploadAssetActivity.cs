@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using HeyGen.Client;
@@ -39,15 +41,16 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
         }
 
         var contentType = string.IsNullOrEmpty(properties.ContentType) ? "application/octet-stream" : properties.ContentType;
+        var fileName = Path.GetFileName(input.BlobName);
         HeyGenAsset asset;
         await using (var content = await blob.OpenReadAsync(pinned, cancellationToken))
         {
             asset = await heyGen.Assets.UploadAsync(
                 content,
                 length,
-                Path.GetFileName(input.BlobName),
+                fileName,
                 contentType,
-                new UploadOptions { Sha256Hex = sha, IdempotencyKey = $"asset-{sha}-{length}" },
+                new UploadOptions { Sha256Hex = sha, IdempotencyKey = IdempotencyKeyFor(sha, fileName, contentType) },
                 cancellationToken);
         }
 
@@ -56,12 +59,19 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
         return new UploadedAsset(input.Path, asset.AssetId, sha, length, Reused: false);
     }
 
+    /// <summary>
+    /// The upload's Idempotency-Key: the same content under the same name and type is the same request (a re-run
+    /// replays it); HeyGen rejects a key reused with a different body, so name and type are part of it.
+    /// </summary>
+    public static string IdempotencyKeyFor(string sha256, string fileName, string contentType) =>
+        "asset-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{sha256}\n{fileName}\n{contentType}")));
+
     private async Task<bool> StillPresentAsync(string assetId, CancellationToken cancellationToken)
     {
         try
         {
-            var asset = await heyGen.Assets.GetAsync(assetId, cancellationToken);
-            return asset.Status is null || asset.Status == AssetStatus.Ready;
+            await heyGen.Assets.GetAsync(assetId, cancellationToken);
+            return true;
         }
         catch (HeyGenException ex) when (ex.Status == 404)
         {

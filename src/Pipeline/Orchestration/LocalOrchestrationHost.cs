@@ -405,15 +405,21 @@ public sealed partial class LocalOrchestrationHost : IOrchestrationClient
                     }
                 }
 
-                // Not busy while waiting: with a manual clock the test moves time to this delay.
-                Done();
-                try
+                // Not busy while waiting: with a manual clock the test moves time to this delay. The timer is armed
+                // before going idle and marks the host busy as it fires, so no observer sees a gap.
+                var retryDue = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (var timer = _time.CreateTimer(
+                    _ =>
+                    {
+                        Busy();
+                        retryDue.TrySetResult();
+                    },
+                    null,
+                    policy!.DelayBefore(attempt),
+                    Timeout.InfiniteTimeSpan))
                 {
-                    await Task.Delay(policy!.DelayBefore(attempt), _time);
-                }
-                finally
-                {
-                    Busy();
+                    Done();
+                    await retryDue.Task;
                 }
             }
         }

@@ -1,0 +1,295 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure.Storage.Blobs.Models;
+using HeyGen.Emulator;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Workflow;
+using HeyGenRender.TestSupport;
+using Xunit.Abstractions;
+
+namespace HeyGenRender.Pipeline.Tests.Scenarios;
+
+[CollectionDefinition(Name)]
+public sealed class RenderScenarioCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "render scenarios";
+}
+
+/// <summary>
+/// End-to-end renders over real HTTP against the emulator, real blob storage (Azurite) and the replaying executor,
+/// on virtual time: 5 minutes of emulator render time pass in milliseconds.
+/// </summary>
+[Collection(RenderScenarioCollection.Name)]
+public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private static string AvatarSpec(string mode = "auto", int timeoutMinutes = 120, string script = "Hello! Here is our quarterly update.") => $$"""
+        {
+          "version": 1,
+          "kind": "avatar",
+          "title": "Quarterly update",
+          "avatar": {
+            "look_id": "look_emulator_anna_office",
+            "voice_id": "voice_emulator_en_female",
+            "script": "{{script}}",
+            "captions": "sidecar"
+          },
+          "wait": { "mode": "{{mode}}", "timeout_minutes": {{timeoutMinutes}} }
+        }
+        """;
+
+    private async Task<OrchestrationInstanceState> Finish(RenderHarness h, string id)
+    {
+        var state = await h.RunUntilFinishedAsync(id);
+        output.WriteLine($"{id}: {state.RuntimeStatus} {state.SerializedOutput} {state.FailureMessage} {await h.ReadBlobAsync($"{id}/error.json")}");
+        return state;
+    }
+
+    // Random bytes behind a file signature: HeyGen (and the emulator) sniff the type of uploaded content.
+    private static byte[] Media(int length, byte[] signature)
+    {
+        var bytes = new byte[length];
+        new Random(length).NextBytes(bytes);
+        signature.CopyTo(bytes, 0);
+        return bytes;
+    }
+
+    private static JsonElement Json(string? text) => JsonDocument.Parse(text ?? throw new Xunit.Sdk.XunitException("document missing")).RootElement;
+
+    [Fact]
+    public async Task Render_WebhookPath_StoresVerifiedOutputsAndResultWithFewCalls()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite);
+        var id = await h.StartRenderAsync(AvatarSpec("auto"));
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
+        Assert.Equal("completed", result.GetProperty("status").GetString());
+        Assert.Equal("webhook", result.GetProperty("detected_by").GetString());
+        var video = h.Blobs.GetBlobContainerClient(h.Storage.RendersContainer).GetBlobClient($"{id}/video.mp4");
+        var bytes = (await video.DownloadContentAsync()).Value.Content.ToArray();
+        var videoFile = result.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("role").GetString() == "video");
+        Assert.Equal(bytes.LongLength, videoFile.GetProperty("length").GetInt64());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), videoFile.GetProperty("sha256").GetString());
+        Assert.NotNull(await h.ReadBlobAsync($"{id}/thumbnail.jpg"));
+        Assert.NotNull(await h.ReadBlobAsync($"{id}/captions.srt"));
+        Assert.Contains("\"completed\"", state.SerializedCustomStatus, StringComparison.Ordinal);
+
+        output.WriteLine($"FIGURE webhook path: {h.Calls.Total} HeyGen API calls per video (render 5 min emulator time): {h.Calls.Describe()}");
+        Assert.True(h.Calls.Total <= 4, h.Calls.Describe());
+        Assert.DoesNotContain(h.Host.GetHistory(id), e => e.Data?.Contains("sig=", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Render_PollingPath_DetectsCompletionWithBackoffSchedule()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite, webhooks: false);
+        var id = await h.StartRenderAsync(AvatarSpec("poll"));
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
+        Assert.Equal("poll", result.GetProperty("detected_by").GetString());
+        var polls = result.GetProperty("heygen_calls").GetProperty("polls").GetInt32();
+        var finished = result.GetProperty("timings").GetProperty("hey_gen_finished").GetDateTime();
+        var created = result.GetProperty("timings").GetProperty("created").GetDateTime();
+        output.WriteLine($"FIGURE polling path: {h.Calls.Total} HeyGen API calls per video ({polls} polls; detected {(finished - created).TotalSeconds:0} s after create for a 300 s render): {h.Calls.Describe()}");
+        Assert.InRange(polls, 1, 4);
+        Assert.InRange((finished - created).TotalSeconds, 300, 360);
+    }
+
+    [Fact]
+    public async Task Render_WebhookLost_PollingRecovers()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite, e => e.Faults.Add(new FaultRule { Kind = FaultKind.WebhookDrop }));
+        var id = await h.StartRenderAsync(AvatarSpec("auto"));
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
+        Assert.Equal("poll", result.GetProperty("detected_by").GetString());
+        Assert.Equal(0, result.GetProperty("heygen_calls").GetProperty("webhooks_received").GetInt32());
+    }
+
+    [Fact]
+    public async Task Render_DuplicateAndReorderedWebhooks_CompletesOnce()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite, e =>
+        {
+            e.Faults.Add(new FaultRule { Kind = FaultKind.WebhookDuplicate });
+            e.Faults.Add(new FaultRule { Kind = FaultKind.WebhookReorder, Delay = TimeSpan.FromSeconds(20) });
+        });
+        var first = await h.StartRenderAsync(AvatarSpec("webhook"));
+        var second = await h.StartRenderAsync(AvatarSpec("webhook", script: "A second, different script."));
+
+        var states = await h.RunUntilFinishedAsync([first, second]);
+
+        Assert.All(states, s => Assert.Equal(OrchestrationRuntimeStatus.Completed, s.RuntimeStatus));
+        Assert.All(states, s => Assert.Contains("\"completed\"", s.SerializedOutput, StringComparison.Ordinal));
+        var videos = h.Blobs.GetBlobContainerClient(h.Storage.RendersContainer).GetBlobsAsync(prefix: first);
+        var names = new List<string>();
+        await foreach (var b in videos)
+        {
+            names.Add(b.Name);
+        }
+
+        Assert.Single(names, n => n.EndsWith("video.mp4", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Render_429StormOnCreate_WaitsRetryAfterOnDurableTimerAndSucceeds()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite, e =>
+            e.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, PathPrefix = "/v3/videos", Method = "POST", Count = 3, RetryAfterSeconds = 90 }));
+        var id = await h.StartRenderAsync(AvatarSpec("auto"));
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
+        Assert.Equal(3, result.GetProperty("heygen_calls").GetProperty("throttled").GetInt32());
+        var timings = result.GetProperty("timings");
+        Assert.True((timings.GetProperty("created").GetDateTime() - timings.GetProperty("started").GetDateTime()).TotalSeconds >= 270, "3 x Retry-After 90 s were waited out");
+        Assert.Equal(3, h.Host.GetHistory(id).Count(e => e.Type == HistoryEventType.TimerCreated && e.Timestamp < timings.GetProperty("created").GetDateTime()));
+    }
+
+    [Fact]
+    public async Task Render_ExpiredDownloadUrl_RefreshesByGetAndStoresVideo()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite, e =>
+            e.Faults.Add(new FaultRule { Kind = FaultKind.ExpiredDownload, Count = 1 }));
+        var id = await h.StartRenderAsync(AvatarSpec("auto"));
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.NotNull(await h.ReadBlobAsync($"{id}/video.mp4"));
+        Assert.True(h.Calls.Count(c => c.Method == "GET" && c.Path.StartsWith("/v3/videos/", StringComparison.Ordinal)) >= 3, h.Calls.Describe());
+    }
+
+    [Fact]
+    public async Task Render_HeyGenJobFails_WritesErrorWithFailureCodeAndStage()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite);
+        var id = await h.StartRenderAsync(AvatarSpec("auto", script: "This will break [[emulator:fail:internal_error]]"));
+
+        var state = await Finish(h, id);
+
+        var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
+        Assert.Equal("wait", error.GetProperty("stage").GetString());
+        Assert.Equal("internal_error", error.GetProperty("failure_code").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("failure_message").GetString()));
+        Assert.Null(await h.ReadBlobAsync($"{id}/result.json"));
+        Assert.Contains("\"failed\"", state.SerializedOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_HeyGenSlowerThanTimeout_WritesTimeoutError()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite, e => e.RenderDuration = TimeSpan.FromMinutes(30));
+        var id = await h.StartRenderAsync(AvatarSpec("auto", timeoutMinutes: 10));
+
+        await h.RunUntilFinishedAsync(id);
+
+        var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
+        Assert.Equal("wait", error.GetProperty("stage").GetString());
+        Assert.Equal("timeout", error.GetProperty("failure_code").GetString());
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 10, 0, TimeSpan.Zero), h.Time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task Render_CancelEventWhileWaiting_WritesCancelledError()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite);
+        var id = await h.StartRenderAsync(AvatarSpec("auto"));
+        var cancelled = false;
+
+        await h.RunUntilFinishedAsync([id], async () =>
+        {
+            if (!cancelled && h.Time.GetUtcNow() >= new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) && h.Emulator.State.Jobs.Count == 1)
+            {
+                cancelled = true;
+                await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
+            }
+        });
+
+        var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
+        Assert.Equal("cancelled", error.GetProperty("failure_code").GetString());
+        Assert.Equal("wait", error.GetProperty("stage").GetString());
+        Assert.Equal("cancelled", error.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Render_SameAssetTwice_SecondRenderReusesTheUpload()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite);
+        var requests = h.Blobs.GetBlobContainerClient(h.Storage.RequestsContainer);
+        var image = Media(300_000, [0xFF, 0xD8, 0xFF, 0xE0]);
+        await requests.GetBlobClient("portrait-a.jpg").UploadAsync(new BinaryData(image), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "image/jpeg" } });
+        await requests.GetBlobClient("portrait-b.jpg").UploadAsync(new BinaryData(image), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "image/jpeg" } });
+        string Spec(string blob) => $$"""
+            { "version": 1, "kind": "image",
+              "image": { "image": { "blob": "{{blob}}", "container": "{{h.Storage.RequestsContainer}}" },
+                         "voice_id": "voice_emulator_en_female", "script": "Hi there, from a photo." },
+              "wait": { "mode": "auto" } }
+            """;
+
+        var first = await h.StartRenderAsync(Spec("portrait-a.jpg"));
+        await Finish(h, first);
+        var second = await h.StartRenderAsync(Spec("portrait-b.jpg"));
+        var state = await Finish(h, second);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var assets = Json(await h.ReadBlobAsync($"{second}/result.json")).GetProperty("assets");
+        Assert.True(assets[0].GetProperty("reused").GetBoolean());
+        Assert.Single(h.Emulator.State.Assets);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(image)), assets[0].GetProperty("sha256").GetString());
+    }
+
+    [Fact]
+    public async Task Render_BurstAboveConcurrencyLimit_KeepsJobsInFlightWithinLimitWithout429s()
+    {
+        const int limit = 5;
+        const int renders = 30;
+        await using var h = await RenderHarness.StartAsync(azurite, e => e.MaxConcurrentJobs = limit, w => w.ConcurrencyLimit = limit);
+        var ids = new List<string>();
+        for (var i = 0; i < renders; i++)
+        {
+            ids.Add(await h.StartRenderAsync(AvatarSpec("auto", script: $"Burst render number {i}.")));
+        }
+
+        var states = await h.RunUntilFinishedAsync(ids);
+
+        Assert.All(states, s => Assert.Equal(OrchestrationRuntimeStatus.Completed, s.RuntimeStatus));
+        var throttled = h.Calls.Count(c => c.Status == 429);
+        var slots = JsonSerializer.Deserialize<RenderSlots>(h.Host.GetEntityStateJson(new EntityInstanceId(RenderWorkflowNames.SlotsEntity, RenderWorkflowNames.SlotsEntityKey))!, OrchestrationJson.Options)!;
+        output.WriteLine($"FIGURE burst: {renders} renders, limit {limit}: peak HeyGen jobs in flight {h.PeakJobsInProgress} (semaphore peak {slots.Peak}), 429 answers {throttled}, API calls {h.Calls.Total} ({(double)h.Calls.Total / renders:0.0}/video), virtual time {(h.Time.GetUtcNow() - new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalMinutes:0} min");
+        Assert.InRange(h.PeakJobsInProgress, 1, limit);
+        Assert.Equal(limit, slots.Peak);
+        Assert.Equal(0, throttled);
+        Assert.Empty(slots.Holders);
+    }
+
+    [Fact]
+    public async Task Render_Lipsync_IsAwaitedByPollingOnly()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite);
+        var requests = h.Blobs.GetBlobContainerClient(h.Storage.RequestsContainer);
+        await requests.GetBlobClient("talk.mp4").UploadAsync(new BinaryData(Media(50_000, [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m'])), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "video/mp4" } });
+        await requests.GetBlobClient("voice.mp3").UploadAsync(new BinaryData(Media(20_000, [(byte)'I', (byte)'D', (byte)'3', 4, 0])), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "audio/mpeg" } });
+        var id = await h.StartRenderAsync($$"""
+            { "version": 1, "kind": "lipsync",
+              "lipsync": { "video": { "blob": "talk.mp4", "container": "{{h.Storage.RequestsContainer}}" },
+                           "audio": { "blob": "voice.mp3", "container": "{{h.Storage.RequestsContainer}}" } },
+              "wait": { "mode": "auto" } }
+            """);
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal("poll", Json(await h.ReadBlobAsync($"{id}/result.json")).GetProperty("detected_by").GetString());
+    }
+}
