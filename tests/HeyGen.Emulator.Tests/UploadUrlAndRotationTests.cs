@@ -62,6 +62,49 @@ public sealed class UploadUrlAndRotationTests
     }
 
     [Fact]
+    public async Task UploadPut_AfterComplete_IsRejectedAndBytesStayAsCompleted()
+    {
+        var storage = Directory.CreateTempSubdirectory("emulator-put-");
+        try
+        {
+            await using var emulator = await TestEmulator.StartAsync(o => o.StorageDirectory = storage.FullName);
+            var bytes = Media.Mp4Writer.Create(256, 144, 1, 5);
+            var init = (await emulator.SendAsync(HttpMethod.Post, "/v3/assets/direct-uploads", new JsonObject
+            {
+                ["filename"] = "a.mp4", ["content_type"] = "video/mp4", ["size_bytes"] = bytes.Length,
+            })).Body!["data"]!;
+            var url = init["upload_url"]!.GetValue<string>();
+            using var plain = new HttpClient();
+
+            async Task<HttpResponseMessage> PutAsync(byte[] body)
+            {
+                var content = new ByteArrayContent(body);
+                content.Headers.TryAddWithoutValidation("Content-Type", "video/mp4");
+                return await plain.PutAsync(url, content);
+            }
+
+            // Two PUTs of the same URL at once each write their own temp file; both land whole.
+            var concurrent = await Task.WhenAll(PutAsync(bytes), PutAsync(bytes));
+            Assert.All(concurrent, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            var (complete, _) = await emulator.SendAsync(HttpMethod.Post, $"/v3/assets/{init["asset_id"]}/complete", "{}");
+            Assert.Equal(HttpStatusCode.OK, complete.StatusCode);
+
+            var replaced = (byte[])bytes.Clone();
+            replaced[^1] ^= 0xFF;
+            using var late = await PutAsync(replaced);
+
+            Assert.Equal(HttpStatusCode.Forbidden, late.StatusCode);
+            Assert.Contains("<Code>AccessDenied</Code>", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var stored = Assert.Single(Directory.GetFiles(storage.FullName));
+            Assert.Equal(bytes, await File.ReadAllBytesAsync(stored));
+        }
+        finally
+        {
+            storage.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Webhook_SecretRotatedBeforeRetry_RetryVerifiesWithNewSecretOnly()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

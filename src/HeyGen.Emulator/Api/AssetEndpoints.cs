@@ -238,6 +238,12 @@ internal static class AssetEndpoints
             return S3Error(404, "NoSuchUpload", "The upload does not exist.");
         }
 
+        // After complete, the asset is HeyGen's: the presigned URL no longer replaces its bytes.
+        if (asset.Status is not ("pending_upload" or "uploaded"))
+        {
+            return S3Error(403, "AccessDenied", "The upload has been completed; the upload URL no longer accepts bytes.");
+        }
+
         if (request.ContentType != asset.DeclaredContentType)
         {
             return S3Error(403, "SignatureDoesNotMatch", "Content-Type must be sent exactly as in upload_headers.");
@@ -254,43 +260,50 @@ internal static class AssetEndpoints
             return S3Error(400, "BadRequest", $"Content-Length {length} does not match the signed size {asset.SizeBytes}.");
         }
 
-        var temp = asset.FilePath + ".part";
+        // One temp file per PUT, so a retried or concurrent PUT of the same URL never writes into another's file.
+        var temp = asset.FilePath + "." + Guid.NewGuid().ToString("N") + ".part";
         long received;
         string hash;
-        await using (var file = File.Create(temp))
-        using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        try
         {
-            var buffer = new byte[81920];
-            received = 0;
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+            await using (var file = File.Create(temp))
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                received += read;
-                if (received > asset.SizeBytes)
+                var buffer = new byte[81920];
+                received = 0;
+                int read;
+                while ((read = await request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
                 {
-                    break;
+                    received += read;
+                    if (received > asset.SizeBytes)
+                    {
+                        break;
+                    }
+
+                    sha.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
                 }
 
-                sha.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted).ConfigureAwait(false);
+                hash = Convert.ToHexStringLower(sha.GetHashAndReset());
             }
 
-            hash = Convert.ToHexStringLower(sha.GetHashAndReset());
-        }
+            if (received != asset.SizeBytes)
+            {
+                return S3Error(400, "IncompleteBody", $"Received {received} bytes; the signed size is {asset.SizeBytes}.");
+            }
 
-        if (received != asset.SizeBytes)
+            if (asset.ChecksumSha256 is not null && hash != asset.ChecksumSha256)
+            {
+                return S3Error(400, "BadDigest", "The SHA-256 you specified did not match the calculated checksum.");
+            }
+
+            File.Move(temp, asset.FilePath, overwrite: true);
+        }
+        finally
         {
             File.Delete(temp);
-            return S3Error(400, "IncompleteBody", $"Received {received} bytes; the signed size is {asset.SizeBytes}.");
         }
 
-        if (asset.ChecksumSha256 is not null && hash != asset.ChecksumSha256)
-        {
-            File.Delete(temp);
-            return S3Error(400, "BadDigest", "The SHA-256 you specified did not match the calculated checksum.");
-        }
-
-        File.Move(temp, asset.FilePath, overwrite: true);
         store.Locked(() =>
         {
             if (asset.Status == "pending_upload")
