@@ -140,16 +140,32 @@ public sealed class RetryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CreateVideo_429WithoutIdempotencyKey_IsSurfacedNotRetried()
+    public async Task CreateVideo_429WithoutIdempotencyKey_IsRetriedAfterRetryAfter()
     {
+        // A 429 created nothing, so sending the same create again cannot make a second video.
         Script((429, """{"error":{"code":"rate_limit_exceeded","message":"slow"}}""", "1"), (200, CreatedJson, null));
+        using var client = TestClients.Create(_server.BaseAddress, _time);
+        var started = _time.GetUtcNow();
+
+        var call = client.Videos.CreateAsync(new AvatarVideoRequest { AvatarId = "a", Script = "Hello" });
+        await VirtualTime.DriveAsync(call, _time);
+
+        Assert.Equal("v1", (await call).VideoId);
+        Assert.Equal(2, _server.Requests.Count);
+        Assert.Equal(TimeSpan.FromSeconds(1), _time.GetUtcNow() - started);
+    }
+
+    [Fact]
+    public async Task CreateVideo_429WithoutIdempotencyKeyRetryAfterAboveCap_IsSurfacedNotRetried()
+    {
+        Script((429, """{"error":{"code":"concurrency_limit_exceeded","message":"busy"}}""", "600"), (200, CreatedJson, null));
         using var client = TestClients.Create(_server.BaseAddress, _time);
 
         var call = client.Videos.CreateAsync(new AvatarVideoRequest { AvatarId = "a", Script = "Hello" });
         await VirtualTime.DriveAsync(call, _time);
 
         var ex = await Assert.ThrowsAsync<HeyGenException>(() => call);
-        Assert.Equal(TimeSpan.FromSeconds(1), ex.RetryAfter);
+        Assert.Equal(TimeSpan.FromMinutes(10), ex.RetryAfter);
         Assert.Single(_server.Requests);
     }
 

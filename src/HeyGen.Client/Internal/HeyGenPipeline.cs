@@ -24,6 +24,7 @@ internal sealed class HeyGenPipeline
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     private static readonly ResiliencePropertyKey<bool> s_canRetry = new("heygen.can-retry");
+    private static readonly ResiliencePropertyKey<bool> s_replayable = new("heygen.replayable");
     private static readonly ResiliencePropertyKey<HeyGenRoute> s_route = new("heygen.route");
 
     private readonly HttpClient _http;
@@ -255,6 +256,7 @@ internal sealed class HeyGenPipeline
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(s_canRetry, canRetry);
+        context.Properties.Set(s_replayable, call.Replayable);
         context.Properties.Set(s_route, route);
         try
         {
@@ -331,6 +333,13 @@ internal sealed class HeyGenPipeline
 
     private async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args)
     {
+        // A 429 is a refusal: HeyGen did nothing, so any request whose body can be sent again may be,
+        // a create without an Idempotency-Key included (HeyGen's own CLI does the same).
+        if (args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } refused && args.Context.Properties.GetValue(s_replayable, false))
+        {
+            return GetRetryAfter(refused, _options.TimeProvider) is not { } wait || wait <= _options.MaxRetryAfter;
+        }
+
         if (!args.Context.Properties.GetValue(s_canRetry, false))
         {
             return false;
