@@ -17,7 +17,7 @@ eng/install-prerequisites.sh
 [ -f artifacts/functions-feed.txt ] || eng/restore-fallbacks.sh
 
 build=artifacts/run
-dotnet build src/Cli/Cli.csproj -c Release --artifacts-path "$build" -nologo -clp:ErrorsOnly -v q
+dotnet build src/Cli/Cli.csproj -c Release --artifacts-path "$build" -nologo -v q -clp:"ErrorsOnly;NoSummary"
 cli=("dotnet" "$build/bin/Cli/release/HeyGenRender.Cli.dll")
 
 args=("$@")

@@ -19,7 +19,7 @@ internal sealed class RenderCommand(CliEnvironment environment) : ICommandDefini
             Description = "Where the local copy goes: {out}/{render id}/video.mp4, result.json, ….",
             DefaultValueFactory = _ => "out",
         };
-        var server = new Option<Uri?>("--server")
+        var server = new Option<string?>("--server")
         {
             Description = "A running 'heygen-render serve' (e.g. http://127.0.0.1:7071) sharing this storage; by default the pipeline runs in this process on the embedded defaults.",
         };
@@ -47,13 +47,20 @@ internal sealed class RenderCommand(CliEnvironment environment) : ICommandDefini
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            Uri? serverUri = null;
+            if (parseResult.GetValue(server) is { } serverText && (!Uri.TryCreate(serverText, UriKind.Absolute, out serverUri) || serverUri.Scheme is not ("http" or "https")))
+            {
+                await environment.Error.WriteLineAsync($"error: --server: '{serverText}' is not an absolute http(s) URL.").ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
             var configuration = CliConfiguration.Build(environment, parseResult.GetValue(CommonOptions.Config),
                 CommonOptions.PipelineValues(parseResult, storage, azuriteData, environment));
             var arguments = new RenderArguments(
                 parseResult.GetValue(job)!,
                 parseResult.GetValue(assets) ?? [],
                 parseResult.GetValue(output)!,
-                parseResult.GetValue(server),
+                serverUri,
                 parseResult.GetValue(timeout),
                 parseResult.GetValue(pollInterval),
                 parseResult.GetValue(verbose));

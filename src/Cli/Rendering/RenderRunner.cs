@@ -103,7 +103,7 @@ internal sealed class RenderRunner(CliEnvironment environment)
         var missing = new List<string>();
         foreach (var (field, asset) in job.Spec.Assets().Where(a => a.Asset.IsBlob))
         {
-            var uploading = asset.Container == storage.RequestsContainer && job.LocalAssets.ContainsKey(asset.BlobName!);
+            var uploading = job.LocalAssets.ContainsKey($"{asset.Container}/{asset.BlobName}");
             if (!uploading && !await ExistsAsync(blobs.GetBlobContainerClient(asset.Container).GetBlobClient(asset.BlobName), cancellationToken).ConfigureAwait(false))
             {
                 missing.Add($"{field}.blob: {asset.Container}/{asset.BlobName} does not exist, and no local file of that name was given or found beside the job");
@@ -115,10 +115,12 @@ internal sealed class RenderRunner(CliEnvironment environment)
             return await BadInputAsync(missing).ConfigureAwait(false);
         }
 
-        foreach (var (blobName, localPath) in job.LocalAssets)
+        foreach (var (location, localPath) in job.LocalAssets)
         {
-            progress.Stage("upload", 0, $"{storage.RequestsContainer}/{blobName}", environment.Time.GetElapsedTime(started));
-            await UploadIfChangedAsync(inbox.GetBlobClient(blobName), localPath, progress, cancellationToken).ConfigureAwait(false);
+            var slash = location.IndexOf('/', StringComparison.Ordinal);
+            var container = blobs.GetBlobContainerClient(location[..slash]);
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await UploadIfChangedAsync(container.GetBlobClient(location[(slash + 1)..]), localPath, progress, cancellationToken).ConfigureAwait(false);
         }
 
         // The job goes last, so the watcher never sees it before its assets. Same content as before → same render.
@@ -221,7 +223,7 @@ internal sealed class RenderRunner(CliEnvironment environment)
         var jobFolder = Path.GetDirectoryName(path)!;
         var local = new Dictionary<string, string>(StringComparer.Ordinal);
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, asset) in spec.Assets().Where(a => a.Asset.IsBlob && a.Asset.Container == storage.RequestsContainer))
+        foreach (var (_, asset) in spec.Assets().Where(a => a.Asset.IsBlob))
         {
             var name = asset.BlobName!;
             var match = given.FirstOrDefault(g => g.EndsWith("/" + name, StringComparison.Ordinal))
@@ -229,11 +231,11 @@ internal sealed class RenderRunner(CliEnvironment environment)
             if (match is not null)
             {
                 used.Add(match);
-                local[name] = match;
+                local[$"{asset.Container}/{name}"] = match;
             }
             else if (File.Exists(Path.Combine(jobFolder, name)))
             {
-                local[name] = Path.Combine(jobFolder, name);
+                local[$"{asset.Container}/{name}"] = Path.Combine(jobFolder, name);
             }
         }
 

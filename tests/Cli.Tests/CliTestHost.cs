@@ -1,0 +1,100 @@
+using Azure.Storage.Blobs;
+using HeyGen.Emulator;
+using HeyGenRender.Cli.Hosting;
+using HeyGenRender.TestSupport;
+using Microsoft.Extensions.Configuration;
+
+namespace HeyGenRender.Cli.Tests;
+
+/// <summary>
+/// What a test talks to: <c>serve</c>'s host on a random loopback port over one Azurite (shared by the class), with the
+/// emulator in process sending signed webhooks to it. Each host gets its own containers.
+/// </summary>
+internal sealed class CliTestHost : IAsyncDisposable
+{
+    private CliTestHost(HeyGenEmulatorHost emulator, PipelineHost host, Dictionary<string, string?> settings, BlobServiceClient blobs, string folder)
+    {
+        Emulator = emulator;
+        Host = host;
+        Settings = settings;
+        Blobs = blobs;
+        Folder = folder;
+    }
+
+    public HeyGenEmulatorHost Emulator { get; }
+
+    public PipelineHost Host { get; }
+
+    /// <summary>The configuration <c>serve</c> runs with; the CLI under test gets the same.</summary>
+    public Dictionary<string, string?> Settings { get; }
+
+    public BlobServiceClient Blobs { get; }
+
+    /// <summary>A temporary folder for job files and outputs, deleted at the end.</summary>
+    public string Folder { get; }
+
+    public string Requests => Settings["Storage:RequestsContainer"]!;
+
+    public string Renders => Settings["Storage:RendersContainer"]!;
+
+    public string Failed => Settings["Storage:FailedRequestsContainer"]!;
+
+    public static async Task<CliTestHost> StartAsync(AzuriteFixture azurite, TimeProvider? time = null, TimeSpan? renderDuration = null)
+    {
+        time ??= TimeProvider.System;
+        var emulator = await HeyGenEmulatorHost.StartAsync(new EmulatorOptions { RenderDuration = renderDuration ?? TimeSpan.Zero }, time);
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:RequestsContainer"] = AzuriteFixture.UniqueContainerName("in"),
+            ["Storage:RendersContainer"] = AzuriteFixture.UniqueContainerName("out"),
+            ["Storage:FailedRequestsContainer"] = AzuriteFixture.UniqueContainerName("failed"),
+            ["Storage:WebhookEventsContainer"] = AzuriteFixture.UniqueContainerName("events"),
+            ["Inbox:ReceiptsContainer"] = AzuriteFixture.UniqueContainerName("receipts"),
+            ["Inbox:PollInterval"] = "00:00:00.050",
+            ["Secrets:HeyGenApiKey"] = emulator.ApiKey,
+            ["HeyGen:Endpoint"] = emulator.BaseAddress.ToString(),
+        };
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var host = await PipelineHost.StartAsync(configuration, time, "http://127.0.0.1:0", registerWebhookWithHeyGen: true);
+        var folder = Directory.CreateTempSubdirectory("cli-tests-").FullName;
+        return new CliTestHost(emulator, host, settings, azurite.CreateServiceClient(), folder);
+    }
+
+    /// <summary>Runs <c>heygen-render</c> with <paramref name="args"/> against this host's configuration, capturing its output.</summary>
+    public async Task<CliRun> RunCliAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var environment = new CliEnvironment
+        {
+            Out = output,
+            Error = error,
+            WorkingDirectory = Folder,
+            ConfigurationOverrides = Settings,
+            ReadEnvironmentVariables = false,
+        };
+        var exitCode = await CliApplication.RunAsync(args, environment);
+        return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Writes a job spec file into <see cref="Folder"/>.</summary>
+    public string WriteJob(string name, string json)
+    {
+        var path = Path.Combine(Folder, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Emulator.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+}
+
+internal sealed record CliRun(int ExitCode, string Output, string Error)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+}
