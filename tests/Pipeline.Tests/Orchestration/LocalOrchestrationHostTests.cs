@@ -84,14 +84,15 @@ public sealed class LocalOrchestrationHostTests
     }
 
     [Fact]
-    public async Task Run_OrchestratorBranchesOnRealGuid_FailsAsNonDeterministic()
+    public async Task Run_OrchestratorBranchesOnProcessState_FailsAsNonDeterministic()
     {
-        // Guid.NewGuid() is not replay-safe: on replay the branch flips and a different activity is scheduled.
+        // Reading state that changes between runs (here a counter; in real code a clock, a random number or
+        // Guid.NewGuid()) makes the replay schedule a different activity than the history holds.
+        var runs = 0;
         var host = Build(s => s.AddOrchestrator("Bad", async (_, ctx) =>
         {
-            var name = Guid.NewGuid().ToByteArray()[0] % 2 == 0 ? "Echo" : "Other";
-            var flip = ctx.IsReplaying ? (name == "Echo" ? "Other" : "Echo") : name; // make the coin flip land the other way on replay
-            await ctx.CallActivityAsync<string>(flip, "a");
+            var name = Interlocked.Increment(ref runs) == 1 ? "Echo" : "Other";
+            await ctx.CallActivityAsync<string>(name, "a");
             await ctx.CreateTimer(ctx.CurrentUtcDateTime.AddSeconds(1), CancellationToken.None);
             return 1;
         }));
