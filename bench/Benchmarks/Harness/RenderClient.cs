@@ -8,7 +8,7 @@ namespace HeyGenRender.Benchmarks.Harness;
 internal sealed class RenderClient(HttpClient http, Uri serve)
 {
     /// <summary>An avatar job spec (no assets), waiting by <paramref name="waitMode"/>.</summary>
-    public static string AvatarSpec(string title, string waitMode, int timeoutMinutes = 60) => $$"""
+    public static string AvatarSpec(string title, string waitMode, string container = "renders", int timeoutMinutes = 60) => $$"""
         {
           "version": 1,
           "kind": "avatar",
@@ -19,7 +19,7 @@ internal sealed class RenderClient(HttpClient http, Uri serve)
             "resolution": "720p",
             "aspect_ratio": "16:9"
           },
-          "output": { "container": "renders" },
+          "output": { "container": "{{container}}" },
           "wait": { "mode": "{{waitMode}}", "timeout_minutes": {{timeoutMinutes}} }
         }
         """;

@@ -6,9 +6,9 @@ internal sealed class RunOptions
     public RunOptions(Args args)
     {
         Quick = args.Flag("quick");
-        Repetitions = (int)args.Long("reps", 3);
-        LargeBytes = args.Long("large-mib", Quick ? 48 : 1024) * 1024 * 1024;
-        SmallBytes = args.Long("small-mib", Quick ? 8 : 100) * 1024 * 1024;
+        Repetitions = (int)args.Long("reps", Quick ? 2 : 3);
+        LargeBytes = args.Long("large-mib", Quick ? 16 : 1024) * 1024 * 1024;
+        SmallBytes = args.Long("small-mib", Quick ? 4 : 100) * 1024 * 1024;
         Name = args.Get("name") ?? (Quick ? "quick" : "full");
         Only = args.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         RepoRoot = args.Get("repo") ?? FindRepoRoot();

@@ -18,7 +18,7 @@ internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOp
 {
     private const int ConcurrencyLimit = 10;
 
-    private int Jobs => options.Quick ? 20 : 100;
+    private int Jobs => options.Quick ? 10 : 100;
 
     private TimeSpan RenderTime => options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
 
@@ -132,7 +132,7 @@ internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOp
         proxy.Clear();
         var started = clock.Elapsed;
         var ids = new List<string>();
-        var spec = RenderClient.AvatarSpec("orchestration benchmark", variant == "webhooks" ? "auto" : "poll");
+        var spec = RenderClient.AvatarSpec("orchestration benchmark", variant == "webhooks" ? "auto" : "poll", container);
         foreach (var chunk in Enumerable.Range(0, Jobs).Chunk(10))
         {
             ids.AddRange(await Task.WhenAll(chunk.Select(i => renders.StartAsync(spec, $"bench-{variant}-{rep}-{i}-{Guid.NewGuid():N}", cancellationToken))));
