@@ -52,6 +52,10 @@ public abstract record SpokenVideoRequest : CreateVideoRequest
     [JsonPropertyName("audio_asset_id")]
     public string? AudioAssetId { get; init; }
 
+    /// <summary>Voice tuning for the script's speech (speed, pitch, volume, locale); null keeps the voice's defaults.</summary>
+    [JsonPropertyName("voice_settings")]
+    public VoiceSettings? VoiceSettings { get; init; }
+
     /// <summary>A URL that receives an (unsigned) notification when the video is ready.</summary>
     [JsonPropertyName("callback_url")]
     public string? CallbackUrl { get; init; }
@@ -167,6 +171,26 @@ public sealed record VideoCaption
     /// <summary>Burn-in style (<c>default</c>); null for sidecar only.</summary>
     [JsonPropertyName("style")]
     public string? Style { get; init; }
+}
+
+/// <summary>Voice tuning of <c>POST /v3/videos</c> (<c>voice_settings</c>); a null member keeps HeyGen's default.</summary>
+public sealed record VoiceSettings
+{
+    /// <summary>Playback speed multiplier, 0.5 to 1.5.</summary>
+    [JsonPropertyName("speed")]
+    public double? Speed { get; init; }
+
+    /// <summary>Pitch adjustment in semitones, -50 to 50.</summary>
+    [JsonPropertyName("pitch")]
+    public double? Pitch { get; init; }
+
+    /// <summary>Voice volume: 1.0 full, 0.0 silent.</summary>
+    [JsonPropertyName("volume")]
+    public double? Volume { get; init; }
+
+    /// <summary>Locale or accent hint for multilingual voices, for example <c>en-US</c>.</summary>
+    [JsonPropertyName("locale")]
+    public string? Locale { get; init; }
 }
 
 /// <summary>The render engine.</summary>
