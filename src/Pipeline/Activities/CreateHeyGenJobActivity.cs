@@ -133,6 +133,9 @@ public sealed partial class CreateHeyGenJobActivity(RenderJobStore jobs, HeyGenC
             VoiceId = job.VoiceId,
             AudioAssetId = audio?.AssetId,
             AudioUrl = audio?.Url,
+            VoiceSettings = job.VoiceSettings is { } voice
+                ? new VoiceSettings { Speed = voice.Speed, Pitch = voice.Pitch, Volume = voice.Volume, Locale = voice.Locale }
+                : null,
             Resolution = job.Resolution,
             AspectRatio = job.AspectRatio,
             Background = job.Background switch

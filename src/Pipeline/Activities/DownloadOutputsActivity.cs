@@ -12,7 +12,8 @@ namespace HeyGenRender.Pipeline.Activities;
 
 /// <summary>
 /// <see cref="RenderWorkflowNames.DownloadOutputs"/>: GETs the job for fresh URLs, then streams the video (and the
-/// thumbnail and captions where present) into blob storage, block by block, checking length and SHA-256. An expired
+/// thumbnail and captions where present; for a translation into several languages, each language's video and captions
+/// under <c>{prefix}/{language}/</c>) into blob storage, block by block, checking length and SHA-256. An expired
 /// URL (403/404/410) is refreshed with another GET of the job. A file already stored by an earlier run is kept.
 /// </summary>
 public sealed partial class DownloadOutputsActivity(
@@ -30,58 +31,88 @@ public sealed partial class DownloadOutputsActivity(
         ArgumentNullException.ThrowIfNull(input);
         var container = blobs.GetBlobContainerClient(input.Output.Container);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        var (_, urls) = await reader.ReadAsync(input.Job, cancellationToken);
+        var outputs = await reader.ReadOutputsAsync(input.Job, cancellationToken);
+        var several = outputs.Count > 1;
         var refreshes = 0;
         var files = new List<StoredFile>();
-        foreach (var (role, file, contentType, pick) in Roles)
+        for (var i = 0; i < outputs.Count; i++)
         {
-            if (pick(urls) is null)
+            // Several outputs (one per translation language) each get a folder of their own: {prefix}/{language}/video.mp4.
+            var folder = several ? FolderFor(outputs[i].Language ?? outputs[i].HeyGenId) + "/" : "";
+            var language = several ? outputs[i].Language : null;
+            foreach (var (role, file, contentType, pick) in Roles)
             {
-                continue;
-            }
-
-            var location = input.Output.File(file);
-            var target = container.GetBlockBlobClient(location.Name);
-            if (await ExistingAsync(target, cancellationToken) is { } existing)
-            {
-                files.Add(new StoredFile(role, location, existing.Length, existing.Sha256));
-                continue;
-            }
-
-            for (var attempt = 0; ; attempt++)
-            {
-                var url = pick(urls);
-                if (url is null)
+                if (pick(outputs[i].Urls) is null)
                 {
-                    break;
-                }
-
-                using var response = await httpClients.CreateClient(HttpClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Gone && attempt < MaxUrlRefreshes)
-                {
-                    // Presigned URLs expire: a fresh GET of the job hands out fresh ones.
-                    Log.UrlRefreshed(logger, input.Job.HeyGenId, role, (int)response.StatusCode);
-                    refreshes++;
-                    (_, urls) = await reader.ReadAsync(input.Job, cancellationToken);
                     continue;
                 }
 
-                response.EnsureSuccessStatusCode();
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                var (sha, length, _) = await HttpToBlobTransfer.CopyAsync(body, response.Content.Headers.ContentLength, target, contentType, cancellationToken);
-                await HttpToBlobTransfer.VerifyAsync(target, sha, length, cancellationToken);
-                files.Add(new StoredFile(role, location, length, sha));
-                Log.Stored(logger, input.Job.HeyGenId, role, location.ToString(), length);
-                break;
+                var location = input.Output.File(folder + file);
+                var target = container.GetBlockBlobClient(location.Name);
+                if (await ExistingAsync(target, cancellationToken) is { } existing)
+                {
+                    files.Add(new StoredFile(role, location, existing.Length, existing.Sha256, language));
+                    continue;
+                }
+
+                for (var attempt = 0; ; attempt++)
+                {
+                    var url = pick(outputs[i].Urls);
+                    if (url is null)
+                    {
+                        break;
+                    }
+
+                    using var response = await httpClients.CreateClient(HttpClientName).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                    if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Gone && attempt < MaxUrlRefreshes)
+                    {
+                        // Presigned URLs expire: a fresh GET of the job hands out fresh ones.
+                        Log.UrlRefreshed(logger, outputs[i].HeyGenId, role, (int)response.StatusCode);
+                        refreshes++;
+                        outputs = await reader.ReadOutputsAsync(input.Job, cancellationToken);
+                        continue;
+                    }
+
+                    response.EnsureSuccessStatusCode();
+                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                    var (sha, length, _) = await HttpToBlobTransfer.CopyAsync(body, response.Content.Headers.ContentLength, target, contentType, cancellationToken);
+                    await HttpToBlobTransfer.VerifyAsync(target, sha, length, cancellationToken);
+                    files.Add(new StoredFile(role, location, length, sha, language));
+                    Log.Stored(logger, outputs[i].HeyGenId, role, location.ToString(), length);
+                    break;
+                }
+            }
+
+            if (!files.Any(f => f.Role == "video" && f.Language == language))
+            {
+                throw new InvalidOperationException($"HeyGen job {outputs[i].HeyGenId} reports no video URL.");
             }
         }
 
-        if (!files.Any(f => f.Role == "video"))
+        return new DownloadResult(files, refreshes, [.. outputs.Select(o => new JobOutput(o.HeyGenId, o.Language, o.Snapshot.Duration))]);
+    }
+
+    /// <summary>The blob folder of one output language: lower case, runs of other characters as one dash ("Spanish (Spain)" → "spanish-spain").</summary>
+    /// <param name="language">The language name as HeyGen reports it.</param>
+    /// <returns>The folder name.</returns>
+    public static string FolderFor(string language)
+    {
+        ArgumentNullException.ThrowIfNull(language);
+        var builder = new System.Text.StringBuilder(language.Length);
+        foreach (var c in language.ToLowerInvariant())
         {
-            throw new InvalidOperationException($"HeyGen job {input.Job.HeyGenId} reports no video URL.");
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                builder.Append(c);
+            }
+            else if (builder.Length > 0 && builder[^1] != '-')
+            {
+                builder.Append('-');
+            }
         }
 
-        return new DownloadResult(files, refreshes);
+        var folder = builder.ToString().TrimEnd('-');
+        return folder.Length > 0 ? folder : "output";
     }
 
     private static readonly (string Role, string File, string ContentType, Func<JobUrls, string?> Pick)[] Roles =

@@ -21,6 +21,7 @@ public sealed class PrepareRenderActivity(RenderJobStore jobs, IOptions<RenderWo
 
         // HeyGen sends no lipsync webhook: lipsyncs are awaited by polling whatever the spec says.
         var mode = spec.Kind == RenderKind.Lipsync ? WaitMode.Poll : input.WaitMode;
-        return new RenderPlan(spec.Kind, assets, mode, Math.Max(1, o.ConcurrencyLimit), o.ExpectedRenderTime, o.PollInterval, o.SafetyNetPollInterval, o.SlotRecheckInterval);
+        return new RenderPlan(spec.Kind, assets, mode, Math.Max(1, o.ConcurrencyLimit), o.ExpectedRenderTime, o.PollInterval, o.SafetyNetPollInterval, o.SlotRecheckInterval,
+            CreditRates.For(spec.Job));
     }
 }

@@ -11,6 +11,9 @@ namespace HeyGenRender.Pipeline.Activities;
 /// <summary><see cref="RenderWorkflowNames.WriteResult"/>: writes <c>result.json</c> beside the video, once (conditional write).</summary>
 public sealed class WriteResultActivity(BlobServiceClient blobs) : IRenderActivity<WriteResultInput, BlobLocation>
 {
+    /// <summary>What <c>credits</c> in result.json is (HeyGen reports no per-job charge).</summary>
+    public const string CreditNote = "Estimate: output seconds x HeyGen Enterprise rate; HeyGen reports no per-job charge.";
+
     /// <inheritdoc />
     public Task<BlobLocation> RunAsync(WriteResultInput input, CancellationToken cancellationToken = default)
     {
@@ -25,7 +28,11 @@ public sealed class WriteResultActivity(BlobServiceClient blobs) : IRenderActivi
             video_id = input.VideoId,
             duration_seconds = input.DurationSeconds,
             detected_by = input.DetectedBy,
-            files = input.Files.Select(f => new { role = f.Role, container = f.Blob.Container, blob = f.Blob.Name, length = f.Length, sha256 = f.Sha256 }),
+            files = input.Files.Select(f => new { role = f.Role, language = f.Language, container = f.Blob.Container, blob = f.Blob.Name, length = f.Length, sha256 = f.Sha256 }),
+            outputs = input.Outputs?.Select(o => new { heygen_id = o.HeyGenId, language = o.Language, duration_seconds = o.DurationSeconds }),
+            credits = input.Credits is { } c
+                ? new { estimated = c.Estimated, rate_per_second = c.RatePerSecond, rate_per_video = c.RatePerVideo, billed_seconds = c.BilledSeconds, basis = c.Basis, note = CreditNote }
+                : null,
             assets = input.Assets.Select(a => new { path = a.Path, asset_id = a.AssetId, sha256 = a.Sha256, length = a.Length, reused = a.Reused }),
             timings = input.Timings,
             heygen_calls = input.Counters,

@@ -80,7 +80,7 @@ public static class RenderOrchestrator
 
             _stage = RenderStages.Create;
             var job = await CreateJobAsync(assets);
-            var jobRef = new JobRef(_plan.Kind, job);
+            var jobRef = new JobRef(_plan.Kind, job, _job!.OtherIds);
 
             _stage = RenderStages.Wait;
             var (snapshot, detectedBy) = await WaitAsync(jobRef);
@@ -96,12 +96,14 @@ public static class RenderOrchestrator
             var downloaded = await Guard(context.CallActivityAsync<DownloadResult>(
                 RenderWorkflowNames.DownloadOutputs, new DownloadInput(jobRef, request.Output), s_retry));
             _timings = _timings with { Finished = context.CurrentUtcDateTime };
+            var outputs = downloaded.Outputs ?? [new JobOutput(job, null, snapshot.Duration)];
+            var credits = _plan.CreditRate is { } rate ? CreditRates.Estimate(rate, [.. outputs.Select(o => o.DurationSeconds)]) : null;
 
             _stage = RenderStages.Finish;
             Status(95, "writing result.json", job);
             var result = await context.CallActivityAsync<BlobLocation>(RenderWorkflowNames.WriteResult, new WriteResultInput(
                 context.InstanceId, _plan.Kind, job, _job!.OtherIds, snapshot.VideoId, request.Output, assets, downloaded.Files,
-                snapshot.Duration, _timings, _counters, detectedBy), s_retry);
+                snapshot.Duration, _timings, _counters, detectedBy, outputs, credits), s_retry);
             context.SetCustomStatus(new RenderStatus(RenderStages.Completed, 100, detectedBy, job));
             return new RenderOutcome("completed", result, job, null, null, _counters);
         }

@@ -14,6 +14,7 @@ namespace HeyGenRender.Pipeline.Workflow;
 /// <param name="PollInterval">The longest gap between polls in <c>poll</c> mode.</param>
 /// <param name="SafetyNetPollInterval">The longest gap between safety-net polls in <c>auto</c>/<c>webhook</c> mode.</param>
 /// <param name="SlotRecheckInterval">How often a queued render asks the semaphore again.</param>
+/// <param name="CreditRate">HeyGen's rate for this job (<see cref="CreditRates"/>), for the estimate in result.json.</param>
 public sealed record RenderPlan(
     RenderKind Kind,
     IReadOnlyList<UploadAssetInput> Assets,
@@ -22,7 +23,8 @@ public sealed record RenderPlan(
     TimeSpan ExpectedRenderTime,
     TimeSpan PollInterval,
     TimeSpan SafetyNetPollInterval,
-    TimeSpan SlotRecheckInterval);
+    TimeSpan SlotRecheckInterval,
+    CreditRate? CreditRate = null);
 
 /// <summary>One blob asset to upload.</summary>
 /// <param name="Path">Its JSON path in the spec, for example <c>image.image</c>.</param>
@@ -55,7 +57,13 @@ public sealed record CreateJobResult(string? HeyGenId, IReadOnlyList<string>? Ot
 /// <summary>A HeyGen job to look at.</summary>
 /// <param name="Kind">The render kind, which says which endpoint holds it.</param>
 /// <param name="HeyGenId">HeyGen's id.</param>
-public sealed record JobRef(RenderKind Kind, string HeyGenId);
+/// <param name="OtherIds">Further ids of the same job (a translation into several languages: one id per language);
+/// the job is finished when all of them are.</param>
+public sealed record JobRef(RenderKind Kind, string HeyGenId, IReadOnlyList<string>? OtherIds = null)
+{
+    /// <summary>Every id of the job, the first one first.</summary>
+    public IReadOnlyList<string> AllIds => OtherIds is { Count: > 0 } others ? [HeyGenId, .. others] : [HeyGenId];
+}
 
 /// <summary>A HeyGen job's state, reduced: no URLs (they expire and are credentials).</summary>
 /// <param name="Status"><c>pending</c>, <c>processing</c>, <c>completed</c> or <c>failed</c> (translations' and lipsyncs' <c>running</c> maps to <c>processing</c>).</param>
@@ -77,14 +85,22 @@ public sealed record DownloadInput(JobRef Job, OutputLocation Output);
 /// <summary>The files <c>DownloadOutputs</c> stored.</summary>
 /// <param name="Files">Each file's role (<c>video</c>, <c>thumbnail</c>, <c>captions</c>), blob, length and SHA-256.</param>
 /// <param name="UrlRefreshes">How often an expired download URL was refreshed by a GET of the job.</param>
-public sealed record DownloadResult(IReadOnlyList<StoredFile> Files, int UrlRefreshes);
+/// <param name="Outputs">Each output video (one per language for translations) with its duration, for the credit estimate.</param>
+public sealed record DownloadResult(IReadOnlyList<StoredFile> Files, int UrlRefreshes, IReadOnlyList<JobOutput>? Outputs = null);
+
+/// <summary>One output video of a HeyGen job.</summary>
+/// <param name="HeyGenId">The id it belongs to (a translation: one per language).</param>
+/// <param name="Language">The output language (translations), else null.</param>
+/// <param name="DurationSeconds">Its duration as HeyGen reports it.</param>
+public sealed record JobOutput(string HeyGenId, string? Language, double? DurationSeconds);
 
 /// <summary>One stored output file.</summary>
 /// <param name="Role"><c>video</c>, <c>thumbnail</c> or <c>captions</c>.</param>
 /// <param name="Blob">Where it is.</param>
 /// <param name="Length">Its length.</param>
 /// <param name="Sha256">Its SHA-256 (hex).</param>
-public sealed record StoredFile(string Role, BlobLocation Blob, long Length, string Sha256);
+/// <param name="Language">The output language (translations into several languages), else null.</param>
+public sealed record StoredFile(string Role, BlobLocation Blob, long Length, string Sha256, string? Language = null);
 
 /// <summary>The stage a render was in.</summary>
 public static class RenderStages
@@ -153,6 +169,8 @@ public sealed record RenderCounters(int CreateAttempts, int Polls, int Confirmat
 /// <param name="Timings">Stage times.</param>
 /// <param name="Counters">HeyGen call counters.</param>
 /// <param name="DetectedBy"><c>webhook</c> or <c>poll</c>.</param>
+/// <param name="Outputs">Each output video (one per language for translations).</param>
+/// <param name="Credits">The estimated HeyGen charge (<see cref="CreditRates"/>).</param>
 public sealed record WriteResultInput(
     string InstanceId,
     RenderKind Kind,
@@ -165,7 +183,9 @@ public sealed record WriteResultInput(
     double? DurationSeconds,
     RenderTimings Timings,
     RenderCounters Counters,
-    string DetectedBy);
+    string DetectedBy,
+    IReadOnlyList<JobOutput>? Outputs = null,
+    CreditEstimate? Credits = null);
 
 /// <summary>Input of <c>WriteError</c>: everything error.json says.</summary>
 /// <param name="InstanceId">The render id.</param>

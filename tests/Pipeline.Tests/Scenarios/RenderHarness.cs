@@ -24,7 +24,7 @@ namespace HeyGenRender.Pipeline.Tests.Scenarios;
 /// <summary>
 /// One scenario's world: the emulator on a loopback port, Azurite (shared), the workflow on the replaying local executor,
 /// the intake engineer's webhook handler on a loopback Kestrel endpoint registered with the emulator, and one
-/// ManualTimeProvider driving all of them. HTTP-level retries are off so every wait is a durable one on the shared clock.
+/// ManualTimeProvider driving all of them. The HeyGen client keeps its production retry and timeout settings.
 /// </summary>
 internal sealed class RenderHarness : IAsyncDisposable
 {
@@ -91,9 +91,9 @@ internal sealed class RenderHarness : IAsyncDisposable
             o.Endpoint = host.BaseAddress;
             o.ApiKey = host.ApiKey;
             o.TimeProvider = time;
-            o.MaxRetries = 0;
+            // Production retry settings (short HTTP retries inside an activity, a long Retry-After surfaced for a durable
+            // timer); only the jitter is off so that a retry's delay, and with it the virtual timeline, is reproducible.
             o.RetryJitter = false;
-            o.RequestTimeout = Timeout.InfiniteTimeSpan; // the client leaves its timeout timer armed after a call (reported); it would fire on a disposed source
         }).AddHttpMessageHandler(() => counter.CreateHandler());
         services.AddRenderWorkflow();
         services.Configure<RenderWorkflowOptions>(o => workflow?.Invoke(o));
@@ -228,6 +228,16 @@ internal sealed class RenderHarness : IAsyncDisposable
 internal sealed class ApiCallCounter
 {
     private readonly List<(string Method, string Path, int Status)> _calls = [];
+    private readonly List<(string Path, string Body)> _bodies = [];
+
+    /// <summary>The JSON bodies of the POSTs sent to <paramref name="path"/>, in order.</summary>
+    public IReadOnlyList<string> BodiesOf(string path)
+    {
+        lock (_calls)
+        {
+            return [.. _bodies.Where(b => b.Path == path).Select(b => b.Body)];
+        }
+    }
 
     public int Total
     {
@@ -261,6 +271,7 @@ internal sealed class ApiCallCounter
         lock (_calls)
         {
             _calls.Clear();
+            _bodies.Clear();
         }
     }
 
@@ -273,12 +284,20 @@ internal sealed class ApiCallCounter
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            // Create bodies are small JSON documents; uploads (PUT to the presigned URL) are never read here.
+            var body = request.Method == HttpMethod.Post && request.Content?.Headers.ContentType?.MediaType == "application/json"
+                ? await request.Content.ReadAsStringAsync(cancellationToken)
+                : null;
             var response = await base.SendAsync(request, cancellationToken);
             if (request.RequestUri!.AbsolutePath.StartsWith("/v3/", StringComparison.Ordinal))
             {
                 lock (owner._calls)
                 {
                     owner._calls.Add((request.Method.Method, request.RequestUri.AbsolutePath, (int)response.StatusCode));
+                    if (body is not null)
+                    {
+                        owner._bodies.Add((request.RequestUri.AbsolutePath, body));
+                    }
                 }
             }
 

@@ -76,6 +76,8 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.NotNull(await h.ReadBlobAsync($"{id}/captions.srt"));
         Assert.Contains("\"completed\"", state.SerializedCustomStatus, StringComparison.Ordinal);
 
+        AssertCreditsMatchTheEmulatorsCharge(h, result, "avatar_iv", 0.1m);
+
         output.WriteLine($"FIGURE webhook path: {h.Calls.Total} HeyGen API calls per video (render 5 min emulator time): {h.Calls.Describe()}");
         Assert.True(h.Calls.Total <= 4, h.Calls.Describe());
         Assert.DoesNotContain(h.Host.GetHistory(id), e => e.Data?.Contains("sig=", StringComparison.Ordinal) == true);
@@ -291,5 +293,133 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
         Assert.Equal("poll", Json(await h.ReadBlobAsync($"{id}/result.json")).GetProperty("detected_by").GetString());
+    }
+
+    private static readonly byte[] s_mp4Signature = [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m'];
+
+    private static async Task UploadAsync(RenderHarness h, string name, byte[] bytes, string contentType) =>
+        await h.Blobs.GetBlobContainerClient(h.Storage.RequestsContainer).GetBlobClient(name)
+            .UploadAsync(new BinaryData(bytes), new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } });
+
+    // The estimate comes from the pipeline's rate table, the charge from the emulator's own: they must agree.
+    private static void AssertCreditsMatchTheEmulatorsCharge(RenderHarness h, JsonElement result, string basis, decimal ratePerSecond)
+    {
+        var credits = result.GetProperty("credits");
+        Assert.Equal(basis, credits.GetProperty("basis").GetString());
+        Assert.Equal(ratePerSecond, credits.GetProperty("rate_per_second").GetDecimal());
+        var charged = h.Emulator.State.Jobs.Sum(j => j.CreditsCharged);
+        Assert.True(charged > 0, "the emulator charged the job");
+        Assert.Equal(charged, credits.GetProperty("estimated").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Render_ImageToVideoWithVoiceSettings_SendsTheSettingsAndCompletesByWebhook()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite);
+        await UploadAsync(h, "portrait.jpg", Media(120_000, [0xFF, 0xD8, 0xFF, 0xE0]), "image/jpeg");
+        var id = await h.StartRenderAsync($$"""
+            { "version": 1, "kind": "image",
+              "image": { "image": { "blob": "portrait.jpg", "container": "{{h.Storage.RequestsContainer}}" },
+                         "voice_id": "voice_emulator_en_female", "script": "Hello from a single photo, spoken a little faster.",
+                         "voice_settings": { "speed": 1.2, "pitch": -2, "volume": 0.8, "locale": "en-GB" } },
+              "wait": { "mode": "auto" } }
+            """);
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var create = Json(Assert.Single(h.Calls.BodiesOf("/v3/videos")));
+        Assert.Equal("image", create.GetProperty("type").GetString());
+        Assert.Equal("""{"speed":1.2,"pitch":-2,"volume":0.8,"locale":"en-GB"}""", create.GetProperty("voice_settings").GetRawText());
+        var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
+        Assert.Equal("webhook", result.GetProperty("detected_by").GetString());
+        Assert.NotNull(await h.ReadBlobAsync($"{id}/video.mp4"));
+        AssertCreditsMatchTheEmulatorsCharge(h, result, CreditRates.ImageToVideo.Basis, 0.1m);
+    }
+
+    [Fact]
+    public async Task Render_VideoAgent_CompletesByWebhookAndStoresTheSessionsVideo()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite);
+        var id = await h.StartRenderAsync("""
+            { "version": 1, "kind": "video_agent",
+              "video_agent": { "prompt": "A 30-second upbeat explainer about our new bicycle lock.", "orientation": "portrait" },
+              "wait": { "mode": "webhook" } }
+            """);
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
+        Assert.Equal("webhook", result.GetProperty("detected_by").GetString());
+        Assert.Equal(1, result.GetProperty("heygen_calls").GetProperty("webhooks_received").GetInt32());
+        var session = h.Emulator.State.Jobs.Single(j => j.Kind == "video_agent");
+        var video = h.Emulator.State.Jobs.Single(j => j.Kind == "video");
+        Assert.Equal(session.Id, result.GetProperty("heygen_id").GetString());
+        Assert.Equal(video.Id, result.GetProperty("video_id").GetString());
+        Assert.Equal(id, session.CallbackId);
+        Assert.NotNull(await h.ReadBlobAsync($"{id}/video.mp4"));
+        AssertCreditsMatchTheEmulatorsCharge(h, result, "video_agent", 0.0667m);
+        output.WriteLine($"video agent: {h.Calls.Total} HeyGen API calls: {h.Calls.Describe()}");
+    }
+
+    [Fact]
+    public async Task Render_TranslationIntoThreeLanguages_StoresEachLanguageInItsOwnFolderAndListsThemAll()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite);
+        await UploadAsync(h, "onboarding.mp4", Media(60_000, s_mp4Signature), "video/mp4");
+        var id = await h.StartRenderAsync($$"""
+            { "version": 1, "kind": "translation", "title": "Onboarding [[emulator:duration:42]]",
+              "translation": { "video": { "blob": "onboarding.mp4", "container": "{{h.Storage.RequestsContainer}}" },
+                               "output_languages": ["Spanish", "French", "German"], "mode": "precision", "captions": true },
+              "wait": { "mode": "webhook" } }
+            """);
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var translations = h.Emulator.State.Jobs.Where(j => j.Kind == "video_translation").ToList();
+        Assert.Equal(3, translations.Count);
+        var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
+        Assert.Equal("webhook", result.GetProperty("detected_by").GetString());
+        var files = result.GetProperty("files").EnumerateArray().ToList();
+        foreach (var language in new[] { "Spanish", "French", "German" })
+        {
+            var folder = language.ToLowerInvariant();
+            var video = files.Single(f => f.GetProperty("role").GetString() == "video" && f.GetProperty("language").GetString() == language);
+            Assert.Equal($"{id}/{folder}/video.mp4", video.GetProperty("blob").GetString());
+            var bytes = (await h.Blobs.GetBlobContainerClient(h.Storage.RendersContainer).GetBlobClient($"{id}/{folder}/video.mp4").DownloadContentAsync()).Value.Content.ToArray();
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), video.GetProperty("sha256").GetString());
+            Assert.Contains(files, f => f.GetProperty("role").GetString() == "captions" && f.GetProperty("blob").GetString() == $"{id}/{folder}/captions.srt");
+            Assert.NotNull(await h.ReadBlobAsync($"{id}/{folder}/captions.srt"));
+        }
+
+        var outputs = result.GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(translations.Select(t => t.Id).Order(), outputs.Select(o => o.GetProperty("heygen_id").GetString()!).Order());
+        Assert.All(outputs, o => Assert.Equal(42, o.GetProperty("duration_seconds").GetDouble()));
+        Assert.Null(await h.ReadBlobAsync($"{id}/video.mp4"));
+        AssertCreditsMatchTheEmulatorsCharge(h, result, "video_translation_precision", 0.1m);
+        Assert.Equal(126, result.GetProperty("credits").GetProperty("billed_seconds").GetDouble());
+        output.WriteLine($"translation x3: {h.Calls.Total} HeyGen API calls: {h.Calls.Describe()}");
+    }
+
+    [Fact]
+    public async Task Render_TranslationOneLanguageFails_WritesErrorNamingTheLanguage()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite);
+        await UploadAsync(h, "clip.mp4", Media(40_000, s_mp4Signature), "video/mp4");
+        var id = await h.StartRenderAsync($$"""
+            { "version": 1, "kind": "translation", "title": "Clip [[emulator:fail:internal_error]]",
+              "translation": { "video": { "blob": "clip.mp4", "container": "{{h.Storage.RequestsContainer}}" },
+                               "output_languages": ["Spanish", "French"] },
+              "wait": { "mode": "auto" } }
+            """);
+
+        await Finish(h, id);
+
+        var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
+        Assert.Equal("wait", error.GetProperty("stage").GetString());
+        Assert.StartsWith("Spanish: ", error.GetProperty("failure_message").GetString(), StringComparison.Ordinal);
+        Assert.Null(await h.ReadBlobAsync($"{id}/result.json"));
     }
 }
