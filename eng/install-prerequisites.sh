@@ -6,9 +6,12 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-if [ ! -x node_modules/.bin/azurite-blob ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+# npm ci only when node_modules does not match package-lock.json: the stamp is the lock file npm ci installed from.
+stamp=node_modules/.installed-from-package-lock.json
+if [ ! -x node_modules/.bin/azurite-blob ] || ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
   command -v npm >/dev/null || { echo "prerequisites: npm is required to install Azurite (apt-get install nodejs npm)." >&2; exit 1; }
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  cp package-lock.json "$stamp"
   echo "prerequisites: installed Azurite $(node_modules/.bin/azurite-blob --version) from package-lock.json."
 fi
 
