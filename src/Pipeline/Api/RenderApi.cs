@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Workflow;
 
 namespace HeyGenRender.Pipeline.Api;
 
@@ -200,9 +201,12 @@ public class RenderApi
 
     private static void WriteStatus(Utf8JsonWriter w, OrchestrationInstanceState state)
     {
+        // A render that failed or was cancelled still completes its orchestration (it writes error.json):
+        // the render's own outcome, not the runtime status, says how it ended.
+        var outcome = state.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? ReadOutcome(state.SerializedOutput) : null;
         w.WriteStartObject();
         w.WriteString("id", state.InstanceId);
-        w.WriteString("status", RuntimeStatusName(state.RuntimeStatus));
+        w.WriteString("status", outcome is null ? RuntimeStatusName(state.RuntimeStatus) : OutcomeStatusName(outcome));
         w.WriteString("created_at", state.CreatedAt);
         w.WriteString("last_updated_at", state.LastUpdatedAt);
 
@@ -246,7 +250,15 @@ public class RenderApi
         {
             w.WriteString("kind", JsonNamingPolicy.SnakeCaseLower.ConvertName(request.Kind.ToString()));
             w.WriteString("output", $"{request.Output.Container}/{request.Output.Prefix}/");
-            if (state.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
+            if (outcome is { Status: not "completed" })
+            {
+                w.WriteString("error_blob", (outcome.ResultBlob ?? request.Output.File(OutputLocation.ErrorFile)).ToString());
+                w.WriteStartObject("failure");
+                w.WriteString("stage", outcome.Stage);
+                w.WriteString("code", outcome.Code);
+                w.WriteEndObject();
+            }
+            else if (state.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
             {
                 w.WriteString("result_blob", request.Output.File(OutputLocation.ResultFile).ToString());
                 w.WriteString("video_blob", request.Output.File(OutputLocation.VideoFile).ToString());
@@ -267,6 +279,30 @@ public class RenderApi
         w.WriteString("cancel", StatusPath(state.InstanceId) + "/cancel");
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    private static string OutcomeStatusName(RenderOutcome outcome) => outcome.Status switch
+    {
+        "cancelled" => RuntimeStatusName(OrchestrationRuntimeStatus.Canceled),
+        var status => status,
+    };
+
+    private static RenderOutcome? ReadOutcome(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            // Written by the orchestration through OrchestrationJson, in Durable and in the local executor alike.
+            return JsonSerializer.Deserialize<RenderOutcome>(json, OrchestrationJson.Options) is { Status.Length: > 0 } outcome ? outcome : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static RenderRequest? ReadInput(string? json)

@@ -51,12 +51,12 @@ internal sealed class RecordingOrchestrationClient : IOrchestrationClient
     }
 
     /// <summary>Adds or updates an instance as the workflow would have left it.</summary>
-    public void Set(string instanceId, OrchestrationRuntimeStatus status, string? customStatus = null, string? input = null, string? failure = null)
+    public void Set(string instanceId, OrchestrationRuntimeStatus status, string? customStatus = null, string? input = null, string? failure = null, string? output = null)
     {
         var now = new DateTimeOffset(2026, 1, 1, 0, 5, 0, TimeSpan.Zero);
         _instances.AddOrUpdate(
             instanceId,
-            id => new OrchestrationInstanceState(id, "RenderOrchestrator", status, now, now, input, null, customStatus, failure),
-            (_, old) => old with { RuntimeStatus = status, SerializedCustomStatus = customStatus ?? old.SerializedCustomStatus, FailureMessage = failure, LastUpdatedAt = now });
+            id => new OrchestrationInstanceState(id, "RenderOrchestrator", status, now, now, input, output, customStatus, failure),
+            (_, old) => old with { RuntimeStatus = status, SerializedOutput = output ?? old.SerializedOutput, SerializedCustomStatus = customStatus ?? old.SerializedCustomStatus, FailureMessage = failure, LastUpdatedAt = now });
     }
 }

@@ -5,6 +5,7 @@ using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Workflow;
 using HeyGenRender.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -174,6 +175,25 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
         Assert.Equal($"renders/{ok}/video.mp4", okBody.GetProperty("video_blob").GetString());
         Assert.Equal($"renders/{bad}/error.json", badBody.GetProperty("error_blob").GetString());
         Assert.Equal("HeyGen said no", badBody.GetProperty("failure_message").GetString());
+    }
+
+    [Theory]
+    [InlineData("failed", "wait", "MODERATION_REJECTED", "failed")]
+    [InlineData("cancelled", "upload", "cancelled", "canceled")]
+    public async Task GetStatusAsync_RenderEndedWithoutVideo_ReportsItsOutcomeNotTheRuntimeStatus(string outcome, string stage, string code, string expectedStatus)
+    {
+        await UploadAssetAsync("bg.png");
+        var id = Json(await _api.StartAsync(Body(_spec), "k-" + outcome)).GetProperty("id").GetString()!;
+        var written = new RenderOutcome(outcome, new BlobLocation("renders", $"{id}/error.json"), "vid_1", stage, code, new RenderCounters(1, 0, 0, 0, 0));
+        _orchestrations.Set(id, OrchestrationRuntimeStatus.Completed, output: JsonSerializer.Serialize(written, OrchestrationJson.Options));
+
+        var body = Json(await _api.GetStatusAsync(id));
+
+        Assert.Equal(expectedStatus, body.GetProperty("status").GetString());
+        Assert.Equal($"renders/{id}/error.json", body.GetProperty("error_blob").GetString());
+        Assert.Equal(stage, body.GetProperty("failure").GetProperty("stage").GetString());
+        Assert.Equal(code, body.GetProperty("failure").GetProperty("code").GetString());
+        Assert.False(body.TryGetProperty("video_blob", out _));
     }
 
     [Fact]
