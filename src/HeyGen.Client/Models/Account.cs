@@ -24,6 +24,98 @@ public sealed class HeyGenUser
     /// <summary>The billing type (for example <c>wallet</c>, <c>subscription</c>, <c>usage_based</c>).</summary>
     [JsonPropertyName("billing_type")]
     public string? BillingType { get; init; }
+
+    /// <summary>The prepaid balance; set when <see cref="BillingType"/> is <c>wallet</c> (API key accounts).</summary>
+    [JsonPropertyName("wallet")]
+    public UserWallet? Wallet { get; init; }
+
+    /// <summary>The plan's credit pools; set when <see cref="BillingType"/> is <c>subscription</c>.</summary>
+    [JsonPropertyName("subscription")]
+    public UserSubscription? Subscription { get; init; }
+
+    /// <summary>Metered spending; set when <see cref="BillingType"/> is <c>usage_based</c>.</summary>
+    [JsonPropertyName("usage_based")]
+    public UserUsageBased? UsageBased { get; init; }
+}
+
+/// <summary>A prepaid balance (<c>wallet</c> of <c>GET /v3/users/me</c>).</summary>
+public sealed class UserWallet
+{
+    /// <summary>The unit of <see cref="RemainingBalance"/>: <c>usd</c>, or <c>credits</c> (Enterprise).</summary>
+    [JsonPropertyName("currency")]
+    public required string Currency { get; init; }
+
+    /// <summary>What is left, in <see cref="Currency"/>.</summary>
+    [JsonPropertyName("remaining_balance")]
+    public double? RemainingBalance { get; init; }
+
+    /// <summary>Automatic top-up.</summary>
+    [JsonPropertyName("auto_reload")]
+    public WalletAutoReload? AutoReload { get; init; }
+}
+
+/// <summary>A wallet's automatic top-up.</summary>
+public sealed class WalletAutoReload
+{
+    /// <summary>Whether the wallet is topped up automatically.</summary>
+    [JsonPropertyName("enabled")]
+    public bool Enabled { get; init; }
+
+    /// <summary>The balance below which a top-up happens, in US dollars.</summary>
+    [JsonPropertyName("threshold_usd")]
+    public double? ThresholdUsd { get; init; }
+
+    /// <summary>How much each top-up adds, in US dollars.</summary>
+    [JsonPropertyName("amount_usd")]
+    public double? AmountUsd { get; init; }
+}
+
+/// <summary>A subscription plan and its credit pools (<c>subscription</c> of <c>GET /v3/users/me</c>).</summary>
+public sealed class UserSubscription
+{
+    /// <summary>The plan (for example <c>free</c>, <c>pro</c>, <c>team</c>, <c>enterprise</c>).</summary>
+    [JsonPropertyName("plan")]
+    public string? Plan { get; init; }
+
+    /// <summary>The credit pools.</summary>
+    [JsonPropertyName("credits")]
+    public SubscriptionCredits? Credits { get; init; }
+}
+
+/// <summary>A subscription's credit pools.</summary>
+public sealed class SubscriptionCredits
+{
+    /// <summary>The plan's premium credits.</summary>
+    [JsonPropertyName("premium_credits")]
+    public CreditPool? PremiumCredits { get; init; }
+
+    /// <summary>Credits bought on top of the plan.</summary>
+    [JsonPropertyName("add_on_credits")]
+    public CreditPool? AddOnCredits { get; init; }
+}
+
+/// <summary>One pool of credits.</summary>
+public sealed class CreditPool
+{
+    /// <summary>Credits left in the pool.</summary>
+    [JsonPropertyName("remaining")]
+    public long? Remaining { get; init; }
+
+    /// <summary>When the pool is refilled (ISO 8601, as HeyGen sends it).</summary>
+    [JsonPropertyName("resets_at")]
+    public string? ResetsAt { get; init; }
+}
+
+/// <summary>Metered spending (<c>usage_based</c> of <c>GET /v3/users/me</c>).</summary>
+public sealed class UserUsageBased
+{
+    /// <summary>Spent so far in the current period, in US dollars.</summary>
+    [JsonPropertyName("spending_current_usd")]
+    public double? SpendingCurrentUsd { get; init; }
+
+    /// <summary>The spending cap, in US dollars; null when there is none.</summary>
+    [JsonPropertyName("spending_cap_usd")]
+    public double? SpendingCapUsd { get; init; }
 }
 
 /// <summary>An avatar group (<c>GET /v3/avatars</c>).</summary>
