@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace HeyGen.Emulator;
 
 /// <summary>
-/// A running HeyGen v3 emulator on a loopback port. Start one per test (or per fixture) with <see cref="StartAsync"/>;
+/// A running HeyGen v3 emulator on a loopback port. Start one per test (or per fixture) with <see cref="StartAsync(string, EmulatorOptions?, TimeProvider?, CancellationToken)"/>;
 /// dispose it to stop it and delete its uploads.
 /// </summary>
 public sealed class HeyGenEmulatorHost : IAsyncDisposable
@@ -45,18 +45,27 @@ public sealed class HeyGenEmulatorHost : IAsyncDisposable
     /// backoff) comes from <paramref name="timeProvider"/> (default: the system clock).
     /// </summary>
     /// <exception cref="IOException">The port could not be bound.</exception>
-    public static async Task<HeyGenEmulatorHost> StartAsync(EmulatorOptions? options = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    public static Task<HeyGenEmulatorHost> StartAsync(EmulatorOptions? options = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
+        StartAsync("http://127.0.0.1:0", options, timeProvider, cancellationToken);
+
+    /// <summary>
+    /// Starts an emulator listening on <paramref name="urls"/> (ASP.NET Core <c>--urls</c> syntax, e.g. <c>http://127.0.0.1:5080</c>;
+    /// several separated by <c>;</c>; port 0 picks a free one). <see cref="BaseAddress"/> is the first of them.
+    /// </summary>
+    /// <exception cref="IOException">A port could not be bound.</exception>
+    public static async Task<HeyGenEmulatorHost> StartAsync(string urls, EmulatorOptions? options = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(urls);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(urls);
         var host = Build(builder, options ?? new EmulatorOptions(), timeProvider ?? TimeProvider.System);
         await host._app.StartAsync(cancellationToken).ConfigureAwait(false);
         host.CaptureAddress();
         return host;
     }
 
-    /// <summary>Builds the emulator onto <paramref name="builder"/> (used by standalone runs and <see cref="StartAsync"/>).</summary>
+    /// <summary>Builds the emulator onto <paramref name="builder"/> (used by standalone runs and <see cref="StartAsync(string, EmulatorOptions?, TimeProvider?, CancellationToken)"/>).</summary>
     internal static HeyGenEmulatorHost Build(WebApplicationBuilder builder, EmulatorOptions options, TimeProvider time)
     {
         // Direct uploads may be gigabytes; each endpoint enforces its own cap while streaming to disk.
