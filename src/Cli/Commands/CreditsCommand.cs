@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using HeyGen.Client;
 using HeyGenRender.Cli.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +23,7 @@ internal sealed class CreditsCommand(CliEnvironment environment) : ICommandDefin
                 var user = await services.HeyGen.Users.GetCurrentAsync(cancellationToken).ConfigureAwait(false);
                 await environment.Out.WriteLineAsync($"account: {user.Username}{(defaults.Emulator is null ? string.Empty : " (embedded emulator)")}").ConfigureAwait(false);
                 await environment.Out.WriteLineAsync($"billing: {user.BillingType ?? "unknown"}").ConfigureAwait(false);
-                foreach (var line in await ReadBalanceAsync(defaults.Configuration, services, cancellationToken).ConfigureAwait(false))
+                foreach (var line in BalanceLines(user))
                 {
                     await environment.Out.WriteLineAsync(line).ConfigureAwait(false);
                 }
@@ -34,35 +34,36 @@ internal sealed class CreditsCommand(CliEnvironment environment) : ICommandDefin
         yield return (command, ["Secrets__HeyGenApiKey=… heygen-render credits", "heygen-render credits --config settings.json"]);
     }
 
-    /// <summary>
-    /// The balance fields of <c>GET /v3/users/me</c> (<c>wallet.remaining_balance</c>, <c>subscription.credits.*.remaining</c>).
-    /// HeyGen.Client's <c>HeyGenUser</c> does not model them yet, so this one call reads the document itself.
-    /// </summary>
-    private static async Task<IReadOnlyList<string>> ReadBalanceAsync(Microsoft.Extensions.Configuration.IConfiguration configuration, OperationsServices services, CancellationToken cancellationToken)
+    /// <summary>The balance lines of whichever billing object HeyGen filled in (wallet, subscription pools or metered spending).</summary>
+    internal static IReadOnlyList<string> BalanceLines(HeyGenUser user)
     {
-        var endpoint = configuration[CliConfiguration.HeyGenEndpoint] is { Length: > 0 } configured ? new Uri(configured) : HeyGen.Client.HeyGenClientOptions.DefaultEndpoint;
-        var key = await services.Secrets.GetSecretAsync(HeyGenRender.Pipeline.Secrets.SecretNames.HeyGenApiKey, cancellationToken).ConfigureAwait(false);
-        using var http = new HttpClient { BaseAddress = endpoint };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/v3/users/me");
-        request.Headers.Add("X-Api-Key", key);
-        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-        var data = document.RootElement.GetProperty("data");
         var lines = new List<string>();
-        if (data.TryGetProperty("wallet", out var wallet) && wallet.ValueKind == JsonValueKind.Object && wallet.TryGetProperty("remaining_balance", out var balance))
+        if (user.Wallet is { RemainingBalance: { } balance } wallet)
         {
-            var currency = wallet.TryGetProperty("currency", out var c) ? c.GetString() : null;
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"remaining: {balance.GetDouble():0.####} {currency}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"remaining: {balance:0.####} {wallet.Currency}"));
         }
 
-        if (data.TryGetProperty("subscription", out var subscription) && subscription.ValueKind == JsonValueKind.Object
-            && subscription.TryGetProperty("credits", out var credits) && credits.ValueKind == JsonValueKind.Object)
+        if (user.Subscription is { } subscription)
         {
-            foreach (var pool in credits.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object && p.Value.TryGetProperty("remaining", out _)))
+            if (subscription.Plan is not null)
             {
-                lines.Add(string.Create(CultureInfo.InvariantCulture, $"remaining {pool.Name}: {pool.Value.GetProperty("remaining").GetDouble():0.####} credits"));
+                lines.Add("plan: " + subscription.Plan);
             }
+
+            foreach (var (name, pool) in new[] { ("premium_credits", subscription.Credits?.PremiumCredits), ("add_on_credits", subscription.Credits?.AddOnCredits) })
+            {
+                if (pool?.Remaining is { } remaining)
+                {
+                    var resets = pool.ResetsAt is null ? string.Empty : $" (resets {pool.ResetsAt})";
+                    lines.Add(string.Create(CultureInfo.InvariantCulture, $"remaining {name}: {remaining} credits{resets}"));
+                }
+            }
+        }
+
+        if (user.UsageBased is { SpendingCurrentUsd: { } spent } usage)
+        {
+            var cap = usage.SpendingCapUsd is { } c ? string.Create(CultureInfo.InvariantCulture, $" of a {c:0.##} USD cap") : " (no cap)";
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"spent: {spent:0.##} USD{cap}"));
         }
 
         if (lines.Count == 0)

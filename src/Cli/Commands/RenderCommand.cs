@@ -14,6 +14,15 @@ internal sealed class RenderCommand(CliEnvironment environment) : ICommandDefini
             Description = "Local files the job references as blobs in the inbox container, matched by name. Files beside the job are found without being named.",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        // Tokens after the job that match no option land here; one that looks like an option is a typo, not a file
+        // (a file really named "-x" can be given as ./-x).
+        assets.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-')))
+            {
+                result.AddError($"unknown option '{token.Value}' for 'render' (asset file names cannot start with '-'; write ./{token.Value} for such a file).");
+            }
+        });
         var output = new Option<string>("--out")
         {
             Description = "Where the local copy goes: {out}/{render id}/video.mp4, result.json, ….",

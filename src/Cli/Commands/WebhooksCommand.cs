@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Identity;
+using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using HeyGen.Client;
 using HeyGenRender.Cli.Hosting;
 using HeyGenRender.Pipeline.Secrets;
 using HeyGenRender.Pipeline.Webhooks;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace HeyGenRender.Cli.Commands;
@@ -19,14 +20,23 @@ internal sealed class WebhooksCommand(CliEnvironment environment) : ICommandDefi
     {
         var webhooks = new Command("webhooks", "Manages the HeyGen webhook endpoint the pipeline receives events on, and its signing secret.");
 
-        var url = new Option<Uri>("--url") { Description = $"The public URL of the webhook handler, ending in {WebhookIntake.Route}.", Required = true };
+        // A string checked here: System.CommandLine has no Uri parser, and the error should name the rule.
+        var url = new Option<string>("--url") { Description = $"The public URL of the webhook handler, ending in {WebhookIntake.Route}.", Required = true };
+        url.Validators.Add(result =>
+        {
+            var text = result.GetValueOrDefault<string>();
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+            {
+                result.AddError($"--url: '{text}' is not an absolute http(s) URL.");
+            }
+        });
         var register = new Command("register", "Creates a HeyGen webhook endpoint for --url and stores its signing secret: in Key Vault when Secrets__KeyVaultUri is set, otherwise in the --config file (Secrets:WebhookSecret).")
         {
             url,
         };
         register.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, async (client, store) =>
         {
-            var endpoint = await client.Webhooks.CreateEndpointAsync(new CreateWebhookEndpointRequest { Url = parseResult.GetValue(url)!.ToString() }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var endpoint = await client.Webhooks.CreateEndpointAsync(new CreateWebhookEndpointRequest { Url = parseResult.GetValue(url)! }, cancellationToken: cancellationToken).ConfigureAwait(false);
             await store.SaveAsync(endpoint.Secret ?? throw new InvalidOperationException("HeyGen returned no secret."), cancellationToken).ConfigureAwait(false);
             await environment.Out.WriteLineAsync($"registered endpoint {endpoint.EndpointId} for {endpoint.Url}; signing secret stored in {store.Where}").ConfigureAwait(false);
             return ExitCodes.Success;
@@ -79,16 +89,9 @@ internal sealed class WebhooksCommand(CliEnvironment environment) : ICommandDefi
             return ExitCodes.BadInput;
         }
 
-        SecretStore store;
-        if (configuration[CliConfiguration.KeyVaultUri] is { Length: > 0 } vault)
-        {
-            store = new KeyVaultStore(new SecretClient(new Uri(vault), new DefaultAzureCredential()));
-        }
-        else if (configFile is not null)
-        {
-            store = new ConfigFileStore(environment.FullPath(configFile));
-        }
-        else
+        var vault = configuration[CliConfiguration.KeyVaultUri];
+        var configPath = configFile is null ? null : environment.FullPath(configFile);
+        if (string.IsNullOrEmpty(vault) && configPath is null)
         {
             await environment.Error.WriteLineAsync("error: nowhere to store the signing secret: set Secrets__KeyVaultUri, or pass --config <file.json> to keep it there.").ConfigureAwait(false);
             return ExitCodes.BadInput;
@@ -98,6 +101,11 @@ internal sealed class WebhooksCommand(CliEnvironment environment) : ICommandDefi
         {
             using var loggerFactory = CliLogging.CreateFactory(LogLevel.Warning);
             await using var services = OperationsServices.Create(configuration, environment.Time, loggerFactory);
+
+            // The same vault and credential the pipeline reads the API key with (managed identity, az login, …).
+            SecretStore store = string.IsNullOrEmpty(vault)
+                ? new ConfigFileStore(configPath!)
+                : new KeyVaultStore(new SecretClient(new Uri(vault), services.Services.GetRequiredService<TokenCredential>()));
             return await action(services.HeyGen, store).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
