@@ -3,8 +3,8 @@
 # environment (azd exports them). Needs the Azure CLI (`az`, logged in) and the .NET SDK.
 #  1. Subscribes the inbox blob trigger to Event Grid. The endpoint carries the host's blobs_extension
 #     key, which exists only once the code runs, so this cannot be part of the provisioning step.
-#  2. Registers the HeyGen webhook endpoint (the command line's `webhooks register --url …`) and stores
-#     its signing secret in Key Vault. Skipped when the secret is already there, unless
+#  2. Registers the HeyGen webhook endpoint (the command line's `webhooks register --url …` with
+#     Secrets__KeyVaultUri set), which reads the API key from Key Vault and stores the signing secret there. Skipped when the secret is already there, unless
 #     HEYGEN_WEBHOOK_REREGISTER=true; skipped with a note when the API key secret is missing.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -33,17 +33,10 @@ if secret_exists "$HEYGEN_WEBHOOK_SECRET_NAME" && [ "${HEYGEN_WEBHOOK_REREGISTER
   exit 0
 fi
 
-# Secrets go through files in a private folder, never through the command line or the log.
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-chmod 700 "$work"
-az keyvault secret show --vault-name "$AZURE_KEY_VAULT_NAME" --name "$HEYGEN_API_KEY_SECRET_NAME" \
-  --query value --output tsv > "$work/api-key"
-
+# The command line reads the API key from the vault and stores the signing secret there itself (the old one,
+# if any, as heygen-webhook-secret-previous): no secret in a file, on a command line or in the log. It signs
+# in with DefaultAzureCredential, i.e. the same `az login` as above; setting secrets needs a Key Vault
+# Secrets Officer role on the vault, as `az keyvault secret set` would.
 echo "postdeploy: registering the HeyGen webhook endpoint $HEYGEN_WEBHOOK_URL"
-HeyGen__ApiKey=$(cat "$work/api-key") dotnet run --project src/Cli -c Release -- \
-  webhooks register --url "$HEYGEN_WEBHOOK_URL" --secret-file "$work/webhook-secret"
-
-az keyvault secret set --vault-name "$AZURE_KEY_VAULT_NAME" --name "$HEYGEN_WEBHOOK_SECRET_NAME" \
-  --file "$work/webhook-secret" --encoding utf-8 --output none
-echo "postdeploy: stored the webhook signing secret as '$HEYGEN_WEBHOOK_SECRET_NAME' in $AZURE_KEY_VAULT_NAME."
+Secrets__KeyVaultUri="$AZURE_KEY_VAULT_URI" dotnet run --project src/Cli -c Release -- \
+  webhooks register --url "$HEYGEN_WEBHOOK_URL"

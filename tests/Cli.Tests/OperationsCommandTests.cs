@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using FluentAssertions;
 using HeyGen.Emulator;
 using HeyGenRender.Pipeline.DependencyInjection;
 using HeyGenRender.Pipeline.Secrets;
+using HeyGenRender.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,6 +60,21 @@ public sealed class OperationsCommandTests : IAsyncLifetime
         rotated.Current.Should().NotBeNullOrEmpty().And.NotBe(registered.Current);
         rotated.Previous.Should().Be(registered.Current, "events signed with the old secret must still verify during the switch");
         (register.Output + rotate.Output).Should().NotContain(registered.Current).And.NotContain(rotated.Current, "a secret is never printed");
+    }
+
+    [Fact]
+    public void PostDeployHook_WebhooksRegisterLine_ParsesWithoutErrorsAndUsesKeyVault()
+    {
+        var hook = File.ReadAllText(RepoPaths.InRepo("infra", "hooks", "postdeploy.sh"));
+        var line = Regex.Match(hook, @"^\s*(?<args>webhooks register .*)$", RegexOptions.Multiline).Groups["args"].Value;
+        var args = line.Replace("\"$HEYGEN_WEBHOOK_URL\"", "https://func.example.net/api/webhooks/heygen", StringComparison.Ordinal)
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        var parsed = CliApplication.BuildRootCommand(new CliEnvironment { Out = TextWriter.Null, Error = TextWriter.Null }).Parse(args);
+
+        line.Should().NotBeEmpty();
+        parsed.Errors.Should().BeEmpty(line);
+        hook.Should().Contain("Secrets__KeyVaultUri=\"$AZURE_KEY_VAULT_URI\"", "the command line reads the key from, and stores the secret in, Key Vault");
     }
 
     [Fact]
