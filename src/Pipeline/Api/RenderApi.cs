@@ -260,8 +260,8 @@ public class RenderApi
             }
             else if (state.RuntimeStatus == OrchestrationRuntimeStatus.Completed)
             {
-                w.WriteString("result_blob", request.Output.File(OutputLocation.ResultFile).ToString());
-                w.WriteString("video_blob", request.Output.File(OutputLocation.VideoFile).ToString());
+                w.WriteString("result_blob", (outcome?.ResultBlob ?? request.Output.File(OutputLocation.ResultFile)).ToString());
+                WriteVideos(w, outcome?.Videos ?? [request.Output.File(OutputLocation.VideoFile)]);
             }
             else if (state.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Canceled)
             {
@@ -279,6 +279,24 @@ public class RenderApi
         w.WriteString("cancel", StatusPath(state.InstanceId) + "/cancel");
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    // One video (video_blob), or one per language of a translation (video_blobs); result.json lists them all with details.
+    private static void WriteVideos(Utf8JsonWriter w, IReadOnlyList<BlobLocation> videos)
+    {
+        if (videos.Count == 1)
+        {
+            w.WriteString("video_blob", videos[0].ToString());
+            return;
+        }
+
+        w.WriteStartArray("video_blobs");
+        foreach (var video in videos)
+        {
+            w.WriteStringValue(video.ToString());
+        }
+
+        w.WriteEndArray();
     }
 
     private static string OutcomeStatusName(RenderOutcome outcome) => outcome.Status switch

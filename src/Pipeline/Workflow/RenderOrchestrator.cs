@@ -105,7 +105,8 @@ public static class RenderOrchestrator
                 context.InstanceId, _plan.Kind, job, _job!.OtherIds, snapshot.VideoId, request.Output, assets, downloaded.Files,
                 snapshot.Duration, _timings, _counters, detectedBy, outputs, credits), s_retry);
             context.SetCustomStatus(new RenderStatus(RenderStages.Completed, 100, detectedBy, job));
-            return new RenderOutcome("completed", result, job, null, null, _counters);
+            var videos = downloaded.Files.Where(f => f.Role == "video").Select(f => f.Blob).ToList();
+            return new RenderOutcome("completed", result, job, null, null, _counters, videos);
         }
 
         private async Task AcquireSlotAsync()

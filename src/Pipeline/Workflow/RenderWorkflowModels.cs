@@ -213,4 +213,5 @@ public sealed record WriteErrorInput(
 /// <param name="Stage">The failed stage, when failed.</param>
 /// <param name="Code">The failure code, when failed.</param>
 /// <param name="Counters">HeyGen call counters.</param>
-public sealed record RenderOutcome(string Status, BlobLocation? ResultBlob, string? HeyGenId, string? Stage, string? Code, RenderCounters Counters);
+/// <param name="Videos">The stored videos, when completed: one, or one per language of a translation.</param>
+public sealed record RenderOutcome(string Status, BlobLocation? ResultBlob, string? HeyGenId, string? Stage, string? Code, RenderCounters Counters, IReadOnlyList<BlobLocation>? Videos = null);

@@ -177,6 +177,22 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
         Assert.Equal("HeyGen said no", badBody.GetProperty("failure_message").GetString());
     }
 
+    [Fact]
+    public async Task GetStatusAsync_TranslationIntoSeveralLanguages_ListsEveryStoredVideo()
+    {
+        await UploadAssetAsync("bg.png");
+        var id = Json(await _api.StartAsync(Body(_spec), "k-languages")).GetProperty("id").GetString()!;
+        var written = new RenderOutcome("completed", new BlobLocation("renders", $"{id}/result.json"), "tr_1", null, null, new RenderCounters(1, 0, 2, 0, 2),
+            [new BlobLocation("renders", $"{id}/spanish-spain/video.mp4"), new BlobLocation("renders", $"{id}/french-france/video.mp4")]);
+        _orchestrations.Set(id, OrchestrationRuntimeStatus.Completed, output: JsonSerializer.Serialize(written, OrchestrationJson.Options));
+
+        var body = Json(await _api.GetStatusAsync(id));
+
+        Assert.Equal("completed", body.GetProperty("status").GetString());
+        Assert.Equal([$"renders/{id}/spanish-spain/video.mp4", $"renders/{id}/french-france/video.mp4"], body.GetProperty("video_blobs").EnumerateArray().Select(v => v.GetString()));
+        Assert.False(body.TryGetProperty("video_blob", out _));
+    }
+
     [Theory]
     [InlineData("failed", "wait", "MODERATION_REJECTED", "failed")]
     [InlineData("cancelled", "upload", "cancelled", "canceled")]
