@@ -17,8 +17,22 @@ eng/install-prerequisites.sh
 [ -f artifacts/functions-feed.txt ] || eng/restore-fallbacks.sh
 
 build=artifacts/run
-dotnet build src/Cli/Cli.csproj -c Release --artifacts-path "$build" -nologo -v q -clp:"ErrorsOnly;NoSummary"
-cli=("dotnet" "$build/bin/Cli/release/HeyGenRender.Cli.dll")
+dll=$build/bin/Cli/release/HeyGenRender.Cli.dll
+# Even a no-op `dotnet build` takes 3-20 s (restore, evaluating five projects; more on a busy machine), so build
+# only when something the command line is built from changed since the last build started: a file, or a folder
+# (entries added or removed), newer than the stamp taken then.
+stamp=$build/cli-build.stamp
+inputs=(src/Cli src/Pipeline src/HeyGen.Client src/HeyGen.Emulator src/LocalAzurite src/Directory.Build.props
+        Directory.Build.props Directory.Packages.props global.json eng/BannedSymbols.txt eng/FallbackPackages.props
+        .editorconfig artifacts/fallback-feed)
+existing=()
+for input in "${inputs[@]}"; do [ -e "$input" ] && existing+=("$input"); done
+if [ ! -f "$dll" ] || [ ! -f "$stamp" ] || [ -n "$(find "${existing[@]}" \( -name bin -o -name obj \) -prune -o -newer "$stamp" -print -quit)" ]; then
+  mkdir -p "$build" && touch "$stamp.next"
+  dotnet build src/Cli/Cli.csproj -c Release --artifacts-path "$build" -nologo -v q -clp:"ErrorsOnly;NoSummary"
+  mv "$stamp.next" "$stamp"
+fi
+cli=("dotnet" "$dll")
 
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then args=(samples/avatar-video.json); fi
