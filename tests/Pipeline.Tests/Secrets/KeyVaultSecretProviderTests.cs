@@ -1,3 +1,5 @@
+using Azure;
+using Azure.Security.KeyVault.Secrets;
 using HeyGenRender.Pipeline.Secrets;
 using HeyGenRender.TestSupport;
 using Microsoft.Extensions.Configuration;
@@ -12,13 +14,15 @@ public sealed class KeyVaultSecretProviderTests : IAsyncLifetime
     private readonly FakeCredential _credential = new();
     private FakeKeyVault _vault = null!;
     private KeyVaultSecretProvider _provider = null!;
+    private SecretClient _client = null!;
 
     public async Task InitializeAsync()
     {
         _vault = await FakeKeyVault.StartAsync();
-        _vault.Secrets[SecretNames.HeyGenApiKey] = "key-1";
-        _vault.Secrets[SecretNames.WebhookSecret] = "whsec-1";
-        _provider = new KeyVaultSecretProvider(_vault.CreateClient(_credential), Options.Create(new SecretsOptions()), _time, NullLogger<KeyVaultSecretProvider>.Instance);
+        _vault.SetSecret(SecretNames.HeyGenApiKey, "key-1");
+        _vault.SetSecret(SecretNames.WebhookSecret, "whsec-1");
+        _client = _vault.CreateClient(_credential);
+        _provider = new KeyVaultSecretProvider(_client, Options.Create(new SecretsOptions()), _time, NullLogger<KeyVaultSecretProvider>.Instance);
     }
 
     public async Task DisposeAsync() => await _vault.DisposeAsync();
@@ -53,7 +57,7 @@ public sealed class KeyVaultSecretProviderTests : IAsyncLifetime
     public async Task GetSecretAsync_AfterCacheDuration_ReadsAgain()
     {
         await _provider.GetSecretAsync(SecretNames.WebhookSecret);
-        _vault.Secrets[SecretNames.WebhookSecret] = "whsec-2";
+        _vault.SetSecret(SecretNames.WebhookSecret, "whsec-2");
 
         _time.Advance(new SecretsOptions().CacheDuration);
 
@@ -64,14 +68,14 @@ public sealed class KeyVaultSecretProviderTests : IAsyncLifetime
     public async Task TryRefreshAsync_RotatedSecret_IsPickedUpAndRefreshIsRateLimited()
     {
         await _provider.GetSecretAsync(SecretNames.WebhookSecret);
-        _vault.Secrets[SecretNames.WebhookSecret] = "whsec-2";
+        _vault.SetSecret(SecretNames.WebhookSecret, "whsec-2");
         Assert.Equal("whsec-1", await _provider.GetSecretAsync(SecretNames.WebhookSecret));
 
         Assert.True(await _provider.TryRefreshAsync());
         Assert.Equal("whsec-2", await _provider.GetSecretAsync(SecretNames.WebhookSecret));
 
         // A flood of failures within the interval costs no Key Vault calls.
-        _vault.Secrets[SecretNames.WebhookSecret] = "whsec-3";
+        _vault.SetSecret(SecretNames.WebhookSecret, "whsec-3");
         for (var i = 0; i < 50; i++)
         {
             Assert.False(await _provider.TryRefreshAsync());
@@ -86,11 +90,47 @@ public sealed class KeyVaultSecretProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetSecretAsync_SecretSetThroughTheClient_ReadsTheNewVersion()
+    {
+        Assert.Equal("whsec-1", await _provider.GetSecretAsync(SecretNames.WebhookSecret));
+
+        KeyVaultSecret set = await _client.SetSecretAsync(SecretNames.WebhookSecret, "whsec-2");
+        Assert.True(await _provider.TryRefreshAsync());
+
+        Assert.Equal("whsec-2", await _provider.GetSecretAsync(SecretNames.WebhookSecret));
+        Assert.Equal([SecretNames.WebhookSecret], _vault.Writes);
+        Assert.Equal(["whsec-1", "whsec-2"], _vault.GetVersions(SecretNames.WebhookSecret).Select(v => v.Value));
+        Assert.Equal(_vault.GetVersions(SecretNames.WebhookSecret)[^1].Version, set.Properties.Version);
+        Assert.Equal(new Uri(_vault.VaultUri, $"secrets/{SecretNames.WebhookSecret}/{set.Properties.Version}"), set.Id);
+        Assert.True(set.Properties.Enabled);
+    }
+
+    [Fact]
+    public async Task SetSecretAsync_NewSecret_IsReadableByVersionAndEarlierVersionsStay()
+    {
+        KeyVaultSecret first = await _client.SetSecretAsync(SecretNames.WebhookSecretPrevious, "old");
+        await _client.SetSecretAsync(SecretNames.WebhookSecretPrevious, "new");
+
+        Assert.Equal("new", (await _client.GetSecretAsync(SecretNames.WebhookSecretPrevious)).Value.Value);
+        Assert.Equal("old", (await _client.GetSecretAsync(SecretNames.WebhookSecretPrevious, first.Properties.Version)).Value.Value);
+        Assert.Equal("new", await _provider.GetSecretAsync(SecretNames.WebhookSecretPrevious));
+    }
+
+    [Fact]
+    public async Task SetSecretAsync_InvalidName_FailsWithKeyVaultsError()
+    {
+        var failure = await Assert.ThrowsAsync<RequestFailedException>(() => _client.SetSecretAsync("not_valid", "x"));
+
+        Assert.Equal((400, "BadParameter"), (failure.Status, failure.ErrorCode));
+        Assert.Empty(_vault.Writes);
+    }
+
+    [Fact]
     public async Task SecretApiKeyProvider_KeyRejected_FetchesTheRotatedKey()
     {
         var keys = new SecretApiKeyProvider(_provider);
         Assert.Equal("key-1", await keys.GetApiKeyAsync());
-        _vault.Secrets[SecretNames.HeyGenApiKey] = "key-2";
+        _vault.SetSecret(SecretNames.HeyGenApiKey, "key-2");
 
         await keys.OnKeyRejectedAsync("key-1");
 
