@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Security.KeyVault.Secrets;
 using Spectre.Console;
 
 namespace HeyGenRender.Cli;
@@ -28,6 +30,15 @@ internal sealed class CliEnvironment
 
     /// <summary>Whether to read configuration from environment variables (off in tests, so the machine's settings do not leak in).</summary>
     public bool ReadEnvironmentVariables { get; init; } = true;
+
+    /// <summary>
+    /// The Azure credential for Key Vault and storage; null (real use) means DefaultAzureCredential (managed identity,
+    /// az login, …) as the pipeline registers it. Tests pass a fake one.
+    /// </summary>
+    public TokenCredential? AzureCredential { get; init; }
+
+    /// <summary>Options of the Key Vault client; null (real use) means the SDK's defaults. Tests pass a transport that trusts a local fake vault.</summary>
+    public SecretClientOptions? KeyVaultClientOptions { get; init; }
 
     /// <summary>The real console.</summary>
     public static CliEnvironment FromConsole() => new()

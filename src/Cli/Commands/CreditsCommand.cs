@@ -19,7 +19,7 @@ internal sealed class CreditsCommand(CliEnvironment environment) : ICommandDefin
             {
                 using var loggerFactory = CliLogging.CreateFactory(LogLevel.Warning);
                 await using var defaults = await EmbeddedDefaults.StartAsync(configuration, environment.Time, loggerFactory.CreateLogger("HeyGenRender.Cli"), storage: false, heyGen: true, cancellationToken).ConfigureAwait(false);
-                await using var services = OperationsServices.Create(defaults.Configuration, environment.Time, loggerFactory);
+                await using var services = OperationsServices.Create(defaults.Configuration, environment, loggerFactory);
                 var user = await services.HeyGen.Users.GetCurrentAsync(cancellationToken).ConfigureAwait(false);
                 await environment.Out.WriteLineAsync($"account: {user.Username}{(defaults.Emulator is null ? string.Empty : " (embedded emulator)")}").ConfigureAwait(false);
                 await environment.Out.WriteLineAsync($"billing: {user.BillingType ?? "unknown"}").ConfigureAwait(false);

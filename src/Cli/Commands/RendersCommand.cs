@@ -31,7 +31,7 @@ internal sealed class RendersCommand(CliEnvironment environment) : ICommandDefin
             {
                 using var loggerFactory = CliLogging.CreateFactory(LogLevel.Warning);
                 await using var defaults = await EmbeddedDefaults.StartAsync(configuration, environment.Time, loggerFactory.CreateLogger("HeyGenRender.Cli"), storage: true, heyGen: false, cancellationToken).ConfigureAwait(false);
-                await using var services = OperationsServices.Create(defaults.Configuration, environment.Time, loggerFactory);
+                await using var services = OperationsServices.Create(defaults.Configuration, environment, loggerFactory);
                 var options = new StorageOptions();
                 defaults.Configuration.GetSection(StorageOptions.SectionName).Bind(options);
                 var container = services.Services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(options.RendersContainer);

@@ -1,14 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using HeyGen.Client;
 using HeyGenRender.Cli.Hosting;
 using HeyGenRender.Pipeline.Secrets;
 using HeyGenRender.Pipeline.Webhooks;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace HeyGenRender.Cli.Commands;
@@ -100,12 +98,12 @@ internal sealed class WebhooksCommand(CliEnvironment environment) : ICommandDefi
         return await Guard.RunAsync(environment, async () =>
         {
             using var loggerFactory = CliLogging.CreateFactory(LogLevel.Warning);
-            await using var services = OperationsServices.Create(configuration, environment.Time, loggerFactory);
+            await using var services = OperationsServices.Create(configuration, environment, loggerFactory);
 
             // The same vault and credential the pipeline reads the API key with (managed identity, az login, …).
             SecretStore store = string.IsNullOrEmpty(vault)
                 ? new ConfigFileStore(configPath!)
-                : new KeyVaultStore(new SecretClient(new Uri(vault), services.Services.GetRequiredService<TokenCredential>()));
+                : new KeyVaultStore(services.CreateSecretClient(new Uri(vault)));
             return await action(services.HeyGen, store).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }

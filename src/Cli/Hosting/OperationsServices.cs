@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Security.KeyVault.Secrets;
 using HeyGen.Client;
 using HeyGenRender.Pipeline.DependencyInjection;
 using HeyGenRender.Pipeline.Secrets;
@@ -23,10 +25,27 @@ internal sealed class OperationsServices : IAsyncDisposable
 
     public ISecretProvider Secrets => _services.GetRequiredService<ISecretProvider>();
 
-    public static OperationsServices Create(IConfiguration configuration, TimeProvider time, ILoggerFactory loggerFactory)
+    /// <summary>A client for <paramref name="vault"/> with the same credential and options the pipeline's secret provider uses.</summary>
+    public SecretClient CreateSecretClient(Uri vault) =>
+        new(vault, _services.GetRequiredService<TokenCredential>(), _services.GetService<SecretClientOptions>() ?? new SecretClientOptions());
+
+    public static OperationsServices Create(IConfiguration configuration, CliEnvironment environment, ILoggerFactory loggerFactory)
     {
+        var time = environment.Time;
         var services = new ServiceCollection();
         services.AddSingleton(time);
+
+        // Registered before the pipeline's defaults (DefaultAzureCredential, SDK options), which then stand back.
+        if (environment.AzureCredential is { } credential)
+        {
+            services.AddSingleton(credential);
+        }
+
+        if (environment.KeyVaultClientOptions is { } keyVaultOptions)
+        {
+            services.AddSingleton(keyVaultOptions);
+        }
+
         services.AddSingleton(loggerFactory);
         services.AddLogging();
         services.AddRenderIntake(configuration);

@@ -21,7 +21,8 @@ public static class IntakeServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="RenderApi"/>, <see cref="InboxHandler"/>, <see cref="WebhookIntake"/>, <see cref="RenderStarter"/>,
     /// <see cref="RenderJobStore"/>, <see cref="JobAssetChecker"/>, <see cref="IHeyGenJobIndex"/>, <see cref="WebhookDedupe"/>,
-    /// <see cref="ISecretProvider"/> (Key Vault when <c>Secrets:KeyVaultUri</c> is set, else configuration) and
+    /// <see cref="ISecretProvider"/> (Key Vault when <c>Secrets:KeyVaultUri</c> is set, with the registered <see cref="SecretClientOptions"/>
+    /// if any, else configuration) and
     /// <see cref="SecretApiKeyProvider"/> as the <see cref="HeyGenApiKeyProvider"/>; binds <see cref="StorageOptions"/>,
     /// <see cref="SecretsOptions"/> and <see cref="WebhookIntakeOptions"/>; adds a <see cref="BlobServiceClient"/> from
     /// <see cref="StorageOptions"/> and <see cref="TimeProvider.System"/> unless already registered.
@@ -60,7 +61,7 @@ public static class IntakeServiceCollectionExtensions
                 return ActivatorUtilities.CreateInstance<ConfigurationSecretProvider>(sp);
             }
 
-            var client = new SecretClient(vault, sp.GetRequiredService<TokenCredential>());
+            var client = new SecretClient(vault, sp.GetRequiredService<TokenCredential>(), sp.GetService<SecretClientOptions>() ?? new SecretClientOptions());
             return ActivatorUtilities.CreateInstance<KeyVaultSecretProvider>(sp, client);
         });
         services.TryAddSingleton<HeyGenApiKeyProvider, SecretApiKeyProvider>();
