@@ -62,21 +62,14 @@ internal sealed class CliTestHost : IAsyncDisposable
     }
 
     /// <summary>Runs <c>heygen-render</c> with <paramref name="args"/> against this host's configuration, capturing its output.</summary>
-    public async Task<CliRun> RunCliAsync(params string[] args)
+    public Task<CliRun> RunCliAsync(params string[] args) => CliRun.CaptureAsync(args, (output, error) => new CliEnvironment
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var environment = new CliEnvironment
-        {
-            Out = output,
-            Error = error,
-            WorkingDirectory = Folder,
-            ConfigurationOverrides = Settings,
-            ReadEnvironmentVariables = false,
-        };
-        var exitCode = await CliApplication.RunAsync(args, environment);
-        return new CliRun(exitCode, output.ToString(), error.ToString());
-    }
+        Out = output,
+        Error = error,
+        WorkingDirectory = Folder,
+        ConfigurationOverrides = Settings,
+        ReadEnvironmentVariables = false,
+    });
 
     /// <summary>Writes a job spec file into <see cref="Folder"/>.</summary>
     public string WriteJob(string name, string json)
@@ -96,5 +89,14 @@ internal sealed class CliTestHost : IAsyncDisposable
 
 internal sealed record CliRun(int ExitCode, string Output, string Error)
 {
+    /// <summary>Runs <c>heygen-render</c> with <paramref name="args"/> in the environment <paramref name="environment"/> builds around the captured output and error.</summary>
+    public static async Task<CliRun> CaptureAsync(string[] args, Func<TextWriter, TextWriter, CliEnvironment> environment)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await CliApplication.RunAsync(args, environment(output, error));
+        return new CliRun(exitCode, output.ToString(), error.ToString());
+    }
+
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
 }

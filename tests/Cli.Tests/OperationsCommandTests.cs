@@ -134,21 +134,14 @@ public sealed class OperationsCommandTests : IAsyncLifetime
         return (await secrets.GetSecretAsync(SecretNames.WebhookSecret), await secrets.GetSecretAsync(SecretNames.WebhookSecretPrevious));
     }
 
-    private async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string?>? settings, params string[] args)
+    private Task<CliRun> RunAsync(IReadOnlyDictionary<string, string?>? settings, params string[] args) => CliRun.CaptureAsync(args, (output, error) => new CliEnvironment
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var environment = new CliEnvironment
-        {
-            Out = output,
-            Error = error,
-            WorkingDirectory = _folder,
-            ConfigurationOverrides = settings ?? new Dictionary<string, string?>(),
-            ReadEnvironmentVariables = false,
-        };
-        var exitCode = await CliApplication.RunAsync(args, environment);
-        return new CliRun(exitCode, output.ToString(), error.ToString());
-    }
+        Out = output,
+        Error = error,
+        WorkingDirectory = _folder,
+        ConfigurationOverrides = settings ?? new Dictionary<string, string?>(),
+        ReadEnvironmentVariables = false,
+    });
 
     // The OS hands out a free port for port 0; released at once so the command can bind it.
     private static int FreeLoopbackPort()
