@@ -6,7 +6,7 @@ internal sealed class RunOptions
     public RunOptions(Args args)
     {
         Quick = args.Flag("quick");
-        Repetitions = (int)args.Long("reps", Quick ? 2 : 3);
+        Repetitions = (int)args.Long("reps", Quick ? 1 : 3);
         LargeBytes = args.Long("large-mib", Quick ? 16 : 1024) * 1024 * 1024;
         SmallBytes = args.Long("small-mib", Quick ? 4 : 100) * 1024 * 1024;
         Name = args.Get("name") ?? (Quick ? "quick" : "full");

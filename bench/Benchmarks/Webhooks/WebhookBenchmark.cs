@@ -51,7 +51,7 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
     {
         Console.WriteLine("[webhooks] over HTTP against serve");
         const int Concurrency = 100;
-        var deliveries = options.Quick ? 500 : 2000;
+        var deliveries = options.Quick ? 200 : 2000;
         const int Renders = 10;
 
         // A HeyGen whose renders take an hour: the renders stay running, waiting for webhooks, for the whole test.
