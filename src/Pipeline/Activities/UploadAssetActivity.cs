@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using HeyGen.Client;
@@ -14,36 +15,78 @@ namespace HeyGenRender.Pipeline.Activities;
 /// <summary>
 /// <see cref="RenderWorkflowNames.UploadAsset"/>: streams one blob to HeyGen's direct upload with its SHA-256, or reuses
 /// an earlier upload of identical content (found by hash in <see cref="AssetIndex"/>, checked still present).
-/// Safe to run twice: the upload's Idempotency-Key is derived from the content hash.
+/// The SHA-256 comes from the blob's <c>sha256</c> metadata when present (one read of the blob, checked by HeyGen on the
+/// <c>PUT</c>; on a mismatch the blob is hashed and sent again), else from a hashing pass. Reads are streamed with a small
+/// read-ahead. Safe to run twice: the upload's Idempotency-Key is derived from the content hash.
 /// </summary>
 public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenClient heyGen, AssetIndex index, ILogger<UploadAssetActivity> logger)
     : IRenderActivity<UploadAssetInput, UploadedAsset>
 {
+    /// <summary>Read-ahead block size for reading the blob.</summary>
+    public const int ReadBlockSize = 4 * 1024 * 1024;
+
+    /// <summary>Read-ahead blocks in memory at once per read of the blob.</summary>
+    public const int ReadBlockCount = 3;
+
     /// <inheritdoc />
     public async Task<UploadedAsset> RunAsync(UploadAssetInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var blob = blobs.GetBlobContainerClient(input.Container).GetBlobClient(input.BlobName);
         var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-        var pinned = new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = properties.ETag } };
+        var length = properties.ContentLength;
+        var contentType = string.IsNullOrEmpty(properties.ContentType) ? "application/octet-stream" : properties.ContentType;
+        var fileName = Path.GetFileName(input.BlobName);
 
-        string sha;
-        long length;
-        await using (var first = await blob.OpenReadAsync(pinned, cancellationToken))
+        // Every read is pinned to the ETag the properties came from: content, length and metadata are one version.
+        if (properties.Metadata.TryGetValue(HttpToBlobTransfer.Sha256Metadata, out var stated) && IsSha256(stated))
         {
-            (sha, length) = await StreamHashing.HashAsync(first, cancellationToken);
+            // The SHA-256 stored with the blob (written with its content by the CLI or a download) saves a full read. It is
+            // not taken on trust for the upload: HeyGen checks it against the bytes of the PUT and refuses a mismatch.
+            try
+            {
+                return await ReuseOrUploadAsync(input, blob, properties.ETag, stated.ToLowerInvariant(), length, fileName, contentType, cancellationToken);
+            }
+            catch (HeyGenException ex) when (ex.Status == 400 && (ex.ErrorCode is null || ex.Param == "checksum_sha256"))
+            {
+                // The storage's BadDigest (or complete's checksum check): the metadata is stale. Hash the bytes instead.
+                Log.StaleChecksum(logger, input.Path, ex.Status);
+            }
         }
 
+        string sha;
+        long hashed;
+        await using (var content = OpenRead(blob, properties.ETag, length))
+        {
+            (sha, hashed) = await StreamHashing.HashAsync(content, cancellationToken);
+        }
+
+        if (hashed != length)
+        {
+            throw new InvalidDataException($"Blob {input.Container}/{input.BlobName} gave {hashed} bytes; its properties say {length}.");
+        }
+
+        return await ReuseOrUploadAsync(input, blob, properties.ETag, sha, length, fileName, contentType, cancellationToken);
+    }
+
+    /// <summary>
+    /// The upload's Idempotency-Key: the same content under the same name and type is the same request (a re-run
+    /// replays it); HeyGen rejects a key reused with a different body, so name and type are part of it.
+    /// </summary>
+    public static string IdempotencyKeyFor(string sha256, string fileName, string contentType) =>
+        "asset-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{sha256}\n{fileName}\n{contentType}")));
+
+    private async Task<UploadedAsset> ReuseOrUploadAsync(
+        UploadAssetInput input, BlobClient blob, ETag etag, string sha, long length, string fileName, string contentType, CancellationToken cancellationToken)
+    {
         if (await index.FindAsync(sha, cancellationToken) is { } known && known.Length == length && await StillPresentAsync(known.AssetId, cancellationToken))
         {
             Log.Reused(logger, input.Path, known.AssetId);
             return new UploadedAsset(input.Path, known.AssetId, sha, length, Reused: true);
         }
 
-        var contentType = string.IsNullOrEmpty(properties.ContentType) ? "application/octet-stream" : properties.ContentType;
-        var fileName = Path.GetFileName(input.BlobName);
         HeyGenAsset asset;
-        await using (var content = await blob.OpenReadAsync(pinned, cancellationToken))
+        await using (var content = OpenRead(blob, etag, length))
         {
             asset = await heyGen.Assets.UploadAsync(
                 content,
@@ -60,11 +103,18 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
     }
 
     /// <summary>
-    /// The upload's Idempotency-Key: the same content under the same name and type is the same request (a re-run
-    /// replays it); HeyGen rejects a key reused with a different body, so name and type are part of it.
+    /// The blob as one streamed GET (resumed by the SDK on a broken connection), read ahead a few blocks so the GET overlaps
+    /// whatever consumes it; seeking (a retried PUT) starts a new GET at that offset.
     /// </summary>
-    public static string IdempotencyKeyFor(string sha256, string fileName, string contentType) =>
-        "asset-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{sha256}\n{fileName}\n{contentType}")));
+    private static ReadAheadStream OpenRead(BlobClient blob, ETag etag, long length) => new(
+        async (offset, cancellationToken) => (await blob.DownloadStreamingAsync(
+            new BlobDownloadOptions { Range = new HttpRange(offset), Conditions = new BlobRequestConditions { IfMatch = etag } },
+            cancellationToken).ConfigureAwait(false)).Value.Content,
+        length,
+        ReadBlockSize,
+        ReadBlockCount);
+
+    private static bool IsSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
 
     private async Task<bool> StillPresentAsync(string assetId, CancellationToken cancellationToken)
     {
@@ -86,5 +136,8 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
 
         [LoggerMessage(2, LogLevel.Information, "Asset {Path} uploaded as HeyGen asset {AssetId} ({Length} bytes).")]
         public static partial void Uploaded(ILogger logger, string path, string assetId, long length);
+
+        [LoggerMessage(3, LogLevel.Warning, "Asset {Path}: HeyGen refused the SHA-256 from the blob's metadata ({Status}); hashing the blob instead.")]
+        public static partial void StaleChecksum(ILogger logger, string path, int status);
     }
 }
