@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using HeyGenRender.Pipeline.Jobs;
 
 namespace HeyGenRender.Pipeline.Workflow;
@@ -146,7 +147,7 @@ public sealed record RenderStatus(string Stage, int Progress, string? Detail = n
 /// <param name="Created">When the HeyGen job was created.</param>
 /// <param name="HeyGenFinished">When the render learned that HeyGen had finished.</param>
 /// <param name="Finished">When the outputs were stored.</param>
-public sealed record RenderTimings(DateTime Started, DateTime? Uploaded, DateTime? Created, DateTime? HeyGenFinished, DateTime? Finished);
+public sealed record RenderTimings(DateTime Started, DateTime? Uploaded, DateTime? Created, [property: JsonPropertyName("heygen_finished")] DateTime? HeyGenFinished, DateTime? Finished);
 
 /// <summary>Counters of the HeyGen calls a render made (for result.json and the measurements).</summary>
 /// <param name="CreateAttempts">Create calls (more than one after a 429).</param>

@@ -95,7 +95,7 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
         Assert.Equal("poll", result.GetProperty("detected_by").GetString());
         var polls = result.GetProperty("heygen_calls").GetProperty("polls").GetInt32();
-        var finished = result.GetProperty("timings").GetProperty("hey_gen_finished").GetDateTime();
+        var finished = result.GetProperty("timings").GetProperty("heygen_finished").GetDateTime();
         var created = result.GetProperty("timings").GetProperty("created").GetDateTime();
         output.WriteLine($"FIGURE polling path: {h.Calls.Total} HeyGen API calls per video ({polls} polls; detected {(finished - created).TotalSeconds:0} s after create for a 300 s render): {h.Calls.Describe()}");
         Assert.InRange(polls, 1, 4);
