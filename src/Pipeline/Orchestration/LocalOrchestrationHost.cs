@@ -261,7 +261,9 @@ public sealed partial class LocalOrchestrationHost : IOrchestrationClient
             }
 
             toDispatch = episode.NewActions;
-            if (task is { IsCompleted: true })
+
+            // As in Durable, a timer neither fired nor cancelled keeps a returned orchestration running until it fires.
+            if (task is { IsCompleted: true } && !episode.HasOpenTimers)
             {
                 if (task.IsCompletedSuccessfully)
                 {

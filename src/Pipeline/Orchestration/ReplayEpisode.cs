@@ -17,6 +17,7 @@ internal sealed class ReplayEpisode : IRenderOrchestrationContext, IRenderOrches
     private readonly Dictionary<int, Action<HistoryEvent>> _pending = [];
     private readonly Dictionary<string, LinkedList<Action<string?>>> _waiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Queue<string?>> _buffered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<int> _openTimers = [];
     private readonly string? _inputJson;
     private int _nextTaskId;
     private int _guidCounter;
@@ -47,6 +48,12 @@ internal sealed class ReplayEpisode : IRenderOrchestrationContext, IRenderOrches
 
     public bool CustomStatusSet { get; private set; }
 
+    /// <summary>
+    /// True while a durable timer is neither fired nor cancelled. Durable keeps an orchestration running until every
+    /// such timer is done, even after the orchestrator returned; the host does the same.
+    /// </summary>
+    public bool HasOpenTimers => _openTimers.Count > 0;
+
     /// <summary>Called when a task the context did not create completes after the episode ended (a foreign await).</summary>
     public Action? OnForeignAwait { get; init; }
 
@@ -70,7 +77,7 @@ internal sealed class ReplayEpisode : IRenderOrchestrationContext, IRenderOrches
                 }
 
                 var e = i < past.Count ? past[i] : fresh[i - past.Count];
-                if (task is { IsCompleted: true })
+                if (task is { IsCompleted: true } && !HasOpenTimers)
                 {
                     break;
                 }
@@ -109,6 +116,7 @@ internal sealed class ReplayEpisode : IRenderOrchestrationContext, IRenderOrches
                 task = orchestrator(this);
                 break;
             case HistoryEventType.TaskCompleted or HistoryEventType.TaskFailed or HistoryEventType.TimerFired:
+                _openTimers.Remove(e.TaskId);
                 if (_pending.Remove(e.TaskId, out var complete))
                 {
                     complete(e);
@@ -205,6 +213,7 @@ internal sealed class ReplayEpisode : IRenderOrchestrationContext, IRenderOrches
         var utc = fireAt.Kind == DateTimeKind.Local ? fireAt.ToUniversalTime() : DateTime.SpecifyKind(fireAt, DateTimeKind.Utc);
         var id = Schedule(HistoryEventType.TimerCreated, "timer", OrchestrationJson.Serialize(utc), utc);
         var task = Awaitable<object?>(id, "timer");
+        _openTimers.Add(id);
         if (!cancellationToken.CanBeCanceled)
         {
             return task;
@@ -212,7 +221,11 @@ internal sealed class ReplayEpisode : IRenderOrchestrationContext, IRenderOrches
 
         // Cancelling only abandons the wait; the timer stays in the history and its firing is ignored, as in Durable.
         var cancellable = new TaskCompletionSource();
-        var registration = cancellationToken.Register(() => cancellable.TrySetCanceled(cancellationToken));
+        var registration = cancellationToken.Register(() =>
+        {
+            _openTimers.Remove(id);
+            cancellable.TrySetCanceled(cancellationToken);
+        });
         task.ContinueWith(
             _ =>
             {

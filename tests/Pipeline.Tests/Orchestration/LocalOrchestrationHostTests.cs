@@ -183,6 +183,34 @@ public sealed class LocalOrchestrationHostTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CreateTimer_LosesRaceAndIsNotCancelled_InstanceRunsUntilTheTimerFires(bool cancelLoser)
+    {
+        var host = Build(s => s.AddOrchestrator("Loser", async (_, ctx) =>
+        {
+            using var cts = new CancellationTokenSource();
+            var timer = ctx.CreateTimer(ctx.CurrentUtcDateTime.AddHours(1), cancelLoser ? cts.Token : CancellationToken.None);
+            var winner = await Task.WhenAny(ctx.WaitForExternalEvent<string>("E"), timer);
+            cts.Cancel();
+            return winner == timer ? "timer" : "event";
+        }));
+
+        await host.ScheduleNewOrchestrationInstanceAsync("Loser", null, "loser");
+        await host.WaitForIdleAsync();
+        await host.RaiseEventAsync("loser", "E", "now");
+        await host.WaitForIdleAsync();
+        var afterEvent = (await host.GetInstanceAsync("loser"))!;
+        var final = await RunToEndAsync(host, "loser");
+
+        // Durable keeps an orchestration with a pending, uncancelled durable timer running until the timer fires.
+        Assert.Equal(cancelLoser ? OrchestrationRuntimeStatus.Completed : OrchestrationRuntimeStatus.Running, afterEvent.RuntimeStatus);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, final.RuntimeStatus);
+        Assert.Equal("\"event\"", final.SerializedOutput);
+        Assert.Equal(cancelLoser ? TimeSpan.Zero : TimeSpan.FromHours(1), _time.GetUtcNow() - new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    }
+
     [Fact]
     public async Task NewGuid_SameInstance_IsStableAcrossReplays()
     {
