@@ -183,7 +183,17 @@ public static class RenderOrchestrator
                 }
 
                 Status(25, $"HeyGen is busy; retrying in {retryAfter.TotalSeconds:0} s");
-                await Guard(context.CreateTimer(retryAt, CancellationToken.None));
+
+                // Cancelled when a cancel wins: Durable keeps the instance running while a durable timer is pending.
+                using var cts = new CancellationTokenSource();
+                try
+                {
+                    await Guard(context.CreateTimer(retryAt, cts.Token));
+                }
+                finally
+                {
+                    cts.Cancel();
+                }
             }
         }
 

@@ -225,6 +225,27 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Render_CancelEventWhileWaitingOutRetryAfter_FinishesWithoutWaitingForTheTimer()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite, e =>
+            e.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, PathPrefix = "/v3/videos", Method = "POST", Count = 1, RetryAfterSeconds = 600 }));
+        var id = await h.StartRenderAsync(AvatarSpec("auto"));
+        var start = h.Time.GetUtcNow();
+        await h.SettleAsync();
+        var status = (await h.Host.GetInstanceAsync(id))!.SerializedCustomStatus;
+        Assert.Contains("busy", status, StringComparison.Ordinal);
+
+        await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
+        await h.SettleAsync();
+
+        // The Retry-After timer is cancelled with the render, so the instance completes now, not 10 minutes later.
+        var state = (await h.Host.GetInstanceAsync(id))!;
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal(start, h.Time.GetUtcNow());
+        Assert.Equal("cancelled", Json(await h.ReadBlobAsync($"{id}/error.json")).GetProperty("failure_code").GetString());
+    }
+
+    [Fact]
     public async Task Render_SameAssetTwice_SecondRenderReusesTheUpload()
     {
         await using var h = await RenderHarness.StartAsync(azurite);
