@@ -67,7 +67,12 @@ public sealed class RenderSlots
         return new SlotAnswer(false, 0, granted);
     }
 
-    private void Expire(DateTime now) => Holders.RemoveAll(h => h.LeaseUntil <= now);
+    // Waiters expire too: a render that vanished while queued must not be granted a slot it will never release.
+    private void Expire(DateTime now)
+    {
+        Holders.RemoveAll(h => h.LeaseUntil <= now);
+        Waiters.RemoveAll(w => w.LeaseUntil <= now);
+    }
 
     private List<string> Grant(int limit)
     {

@@ -33,7 +33,7 @@ public static class RenderOrchestrator
         private RenderTimings _timings = new(context.CurrentUtcDateTime, null, null, null, null);
         private RenderCounters _counters = new(0, 0, 0, 0, 0);
         private CreateJobResult? _job;
-        private bool _holdsSlot;
+        private bool _holdsSlot; // holds or waits for a slot: released (or dequeued) on every path
         private RenderPlan? _plan;
 
         private DateTime Deadline => _started + request.Timeout;
@@ -111,6 +111,9 @@ public static class RenderOrchestrator
 
         private async Task AcquireSlotAsync()
         {
+            // Set before asking: a render that stops while queued must leave the queue, or the slot it is later
+            // granted stays taken until its lease runs out.
+            _holdsSlot = true;
             var answer = await CallSlotsAsync(RenderSlots.AcquireOperation);
             while (!answer.Granted)
             {
@@ -129,8 +132,6 @@ public static class RenderOrchestrator
                 // A grant event or a recheck: ask again (idempotent for a holder).
                 answer = await CallSlotsAsync(RenderSlots.AcquireOperation);
             }
-
-            _holdsSlot = true;
         }
 
         private async Task<SlotAnswer> CallSlotsAsync(string operation)

@@ -37,4 +37,19 @@ public sealed class RenderSlotsTests
         Assert.False(slots.Acquire(R("next", 1, minute: 5)).Granted);
         Assert.True(slots.Acquire(R("next", 1, minute: 11)).Granted);
     }
+
+    [Fact]
+    public void Acquire_WaiterLeaseExpired_WaiterIsDroppedNotGranted()
+    {
+        var slots = new RenderSlots();
+        slots.Acquire(R("holder", 1));
+        slots.Acquire(new SlotRequest("vanished", 1, s_now, s_now.AddMinutes(10)));
+        slots.Acquire(R("next", 1));
+
+        var released = slots.Release(R("holder", 1, minute: 11));
+
+        Assert.Equal(["next"], released.Notify);
+        Assert.DoesNotContain(slots.Holders, h => h.InstanceId == "vanished");
+        Assert.Empty(slots.Waiters);
+    }
 }

@@ -246,6 +246,28 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Render_CancelledWhileQueuedForASlot_LeavesTheQueueAndNextRenderGetsTheSlot()
+    {
+        await using var h = await RenderHarness.StartAsync(azurite, workflow: w => w.ConcurrencyLimit = 1);
+        var first = await h.StartRenderAsync(AvatarSpec("auto", script: "First render."));
+        await h.SettleAsync();
+        var queued = await h.StartRenderAsync(AvatarSpec("auto", script: "Queued render."));
+        await h.SettleAsync();
+        Assert.Contains("queued", (await h.Host.GetInstanceAsync(queued))!.SerializedCustomStatus, StringComparison.Ordinal);
+        await h.Host.RaiseEventAsync(queued, RenderEvents.Cancel, null);
+        var third = await h.StartRenderAsync(AvatarSpec("auto", script: "Third render."));
+
+        var states = await h.RunUntilFinishedAsync([first, queued, third]);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, states[2].RuntimeStatus);
+        Assert.Null(await h.ReadBlobAsync($"{third}/error.json"));
+        Assert.Equal("cancelled", Json(await h.ReadBlobAsync($"{queued}/error.json")).GetProperty("failure_code").GetString());
+        var slots = JsonSerializer.Deserialize<RenderSlots>(h.Host.GetEntityStateJson(new EntityInstanceId(RenderWorkflowNames.SlotsEntity, RenderWorkflowNames.SlotsEntityKey))!, OrchestrationJson.Options)!;
+        Assert.Empty(slots.Holders);
+        Assert.Empty(slots.Waiters);
+    }
+
+    [Fact]
     public async Task Render_SameAssetTwice_SecondRenderReusesTheUpload()
     {
         await using var h = await RenderHarness.StartAsync(azurite);
