@@ -91,7 +91,10 @@ public class AssetsClient
     /// <param name="progress">Receives the bytes sent so far.</param>
     /// <param name="cancellationToken">Cancels the transfer.</param>
     /// <returns>A task that completes when the storage accepted the bytes.</returns>
-    /// <exception cref="HeyGenException">The storage answered with an error.</exception>
+    /// <exception cref="HeyGenException">
+    /// The storage answered with an error; its S3-style XML <c>Code</c> and <c>Message</c> (for example
+    /// <see cref="HeyGenErrorCode.BadDigest"/>) become <see cref="HeyGenException.ErrorCode"/> and the message.
+    /// </exception>
     public virtual async Task PutUploadAsync(DirectUpload upload, Stream content, long length, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(upload);
@@ -152,7 +155,7 @@ public class AssetsClient
                 }
 
                 var route = new HeyGenRoute("PUT", "upload_url");
-                throw await _pipeline.ToExceptionAsync(route, response, cancellationToken).ConfigureAwait(false);
+                throw await _pipeline.ToStorageExceptionAsync(route, response, cancellationToken).ConfigureAwait(false);
             }
         }
     }

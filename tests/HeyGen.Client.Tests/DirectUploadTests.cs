@@ -20,6 +20,7 @@ public sealed class DirectUploadTests : IAsyncLifetime
     private LoopbackServer _server = null!;
     private int _notReadyAnswers;
     private int _putFailures;
+    private string? _putXmlError;
 
     public async Task InitializeAsync()
     {
@@ -193,6 +194,37 @@ public sealed class DirectUploadTests : IAsyncLifetime
         Assert.Single(_server.Where("PUT", "/upload/"));
     }
 
+    [Fact]
+    public async Task UploadAsync_PutRefusedWithS3XmlError_ThrowsWithItsCodeAndMessageAndDoesNotComplete()
+    {
+        _putXmlError = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Error><Code>BadDigest</Code><Message>The SHA-256 you specified did not match the calculated checksum.</Message><RequestId>R1</RequestId></Error>
+            """;
+        using var client = TestClients.Create(_server.BaseAddress, _time);
+
+        var ex = await Assert.ThrowsAsync<HeyGenException>(() => client.Assets.UploadAsync(
+            new PatternStream(1000), 1000, "clip.mp4", "video/mp4", new UploadOptions { Sha256Hex = new string('a', 64) }));
+
+        Assert.Equal(400, ex.Status);
+        Assert.Equal(HeyGenErrorCode.BadDigest, ex.ErrorCode);
+        Assert.Contains("The SHA-256 you specified did not match the calculated checksum.", ex.Message, StringComparison.Ordinal);
+        Assert.Single(_server.Where("PUT", "/upload/"));
+        Assert.Empty(_server.Where("POST", "/v3/assets/asset_up1/complete"));
+    }
+
+    [Fact]
+    public async Task UploadAsync_PutRefusedWithoutABody_ThrowsWithStatusAndNoCode()
+    {
+        _putXmlError = string.Empty;
+        using var client = TestClients.Create(_server.BaseAddress, _time);
+
+        var ex = await Assert.ThrowsAsync<HeyGenException>(() => client.Assets.UploadAsync(new PatternStream(1000), 1000, "clip.mp4", "video/mp4"));
+
+        Assert.Equal(400, ex.Status);
+        Assert.Null(ex.ErrorCode);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
@@ -255,6 +287,18 @@ public sealed class DirectUploadTests : IAsyncLifetime
                 if (Interlocked.Decrement(ref _putFailures) >= 0)
                 {
                     ctx.Response.StatusCode = 503;
+                    return;
+                }
+
+                if (_putXmlError is { } xml)
+                {
+                    ctx.Response.StatusCode = 400;
+                    if (xml.Length > 0)
+                    {
+                        ctx.Response.ContentType = "application/xml";
+                        await ctx.Response.WriteAsync(xml);
+                    }
+
                     return;
                 }
 

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Xml;
 using HeyGen.Client.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -208,6 +209,78 @@ internal sealed class HeyGenPipeline
         Log.Failed(Logger, route.Method, route.Template, status, error?.Code);
         HeyGenErrorCode? code = error?.Code is { Length: > 0 } c ? new HeyGenErrorCode(c) : default(HeyGenErrorCode?);
         return new HeyGenException(status, code, message, error?.Param, error?.DocUrl, requestId, retryAfter);
+    }
+
+    /// <summary>
+    /// Builds the exception for an error answer from the storage behind a presigned URL: S3-style XML
+    /// (<c>&lt;Error&gt;&lt;Code&gt;…&lt;/Code&gt;&lt;Message&gt;…&lt;/Message&gt;&lt;/Error&gt;</c>), else HeyGen's JSON envelope.
+    /// </summary>
+    public async Task<HeyGenException> ToStorageExceptionAsync(HeyGenRoute route, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var error = await ReadStorageErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        if (error is null)
+        {
+            return await ToExceptionAsync(route, response, cancellationToken).ConfigureAwait(false);
+        }
+
+        var status = (int)response.StatusCode;
+        var requestId = response.Headers.TryGetValues("x-amz-request-id", out var ids) ? ids.FirstOrDefault() : null;
+        var message = string.Create(CultureInfo.InvariantCulture, $"HeyGen {route} failed with {status} {error.Value.Code}: {error.Value.Message ?? response.ReasonPhrase}");
+        Log.Failed(Logger, route.Method, route.Template, status, error.Value.Code);
+        return new HeyGenException(status, new HeyGenErrorCode(error.Value.Code), message, requestId: requestId, retryAfter: GetRetryAfter(response, _options.TimeProvider));
+    }
+
+    /// <summary>The <c>Code</c> and <c>Message</c> of an S3-style XML error body, or null when the body is not one.</summary>
+    internal static async Task<(string Code, string? Message)?> ReadStorageErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(MaxErrorBodyBytes, cancellationToken).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var start = bytes.AsSpan().IndexOfAnyExcept(" \t\r\n\uFEFF"u8);
+            if (start < 0 || bytes[start] != (byte)'<')
+            {
+                return null;
+            }
+
+            // No DTDs and no resolver: the body comes from storage, not from us.
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
+            using var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), settings);
+            if (reader.MoveToContent() != XmlNodeType.Element || reader.LocalName != "Error")
+            {
+                return null;
+            }
+
+            string? code = null;
+            string? message = null;
+            reader.Read();
+            while (!reader.EOF && !(reader.NodeType == XmlNodeType.EndElement && reader.Depth == 0))
+            {
+                // ReadElementContentAsString moves past the element itself, so only the other nodes need a Read.
+                if (reader.NodeType == XmlNodeType.Element && reader.Depth == 1 && reader.LocalName == "Code")
+                {
+                    code = reader.ReadElementContentAsString().Trim();
+                }
+                else if (reader.NodeType == XmlNodeType.Element && reader.Depth == 1 && reader.LocalName == "Message")
+                {
+                    message = reader.ReadElementContentAsString().Trim();
+                }
+                else if (reader.NodeType == XmlNodeType.Element && reader.Depth == 1)
+                {
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                }
+            }
+
+            return string.IsNullOrEmpty(code) ? null : (code, string.IsNullOrEmpty(message) ? null : message);
+        }
+        catch (Exception ex) when (ex is XmlException or HttpRequestException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     internal static async Task<WireError?> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -111,6 +111,12 @@ public readonly struct HeyGenErrorCode : IEquatable<HeyGenErrorCode>, IStringVal
     /// <summary><c>gateway_timeout</c>.</summary>
     public static HeyGenErrorCode GatewayTimeout { get; } = new("gateway_timeout");
 
+    /// <summary>
+    /// <c>BadDigest</c>: the storage behind the direct upload's presigned <c>PUT</c> refused the bytes because their
+    /// SHA-256 does not match the checksum declared at initialize (an S3 error code, from the <c>PUT</c>'s XML body).
+    /// </summary>
+    public static HeyGenErrorCode BadDigest { get; } = new("BadDigest");
+
     /// <summary>The wire value; empty for <c>default</c>.</summary>
     public string Value => _value ?? string.Empty;
 
