@@ -16,7 +16,7 @@ namespace HeyGenRender.Pipeline.Activities;
 /// <see cref="RenderWorkflowNames.UploadAsset"/>: streams one blob to HeyGen's direct upload with its SHA-256, or reuses
 /// an earlier upload of identical content (found by hash in <see cref="AssetIndex"/>, checked still present).
 /// The SHA-256 comes from the blob's <c>sha256</c> metadata when present (one read of the blob, checked by HeyGen on the
-/// <c>PUT</c>; on a mismatch the blob is hashed and sent again), else from a hashing pass. Reads are streamed with a small
+/// <c>PUT</c>; on its <c>BadDigest</c>, or HeyGen refusing the checksum, the blob is hashed and sent again), else from a hashing pass. Reads are streamed with a small
 /// read-ahead. Safe to run twice: the upload's Idempotency-Key is derived from the content hash.
 /// </summary>
 public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenClient heyGen, AssetIndex index, ILogger<UploadAssetActivity> logger)
@@ -47,10 +47,11 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
             {
                 return await ReuseOrUploadAsync(input, blob, properties.ETag, stated.ToLowerInvariant(), length, fileName, contentType, cancellationToken);
             }
-            catch (HeyGenException ex) when (ex.Status == 400 && (ex.ErrorCode is null || ex.Param == "checksum_sha256"))
+            catch (HeyGenException ex) when (IsChecksumRefused(ex))
             {
-                // The storage's BadDigest (or complete's checksum check): the metadata is stale. Hash the bytes instead.
-                Log.StaleChecksum(logger, input.Path, ex.Status);
+                // The metadata is stale: hash the bytes instead. Any other refusal (expired URL, wrong size, a 400 without
+                // a code) is not about the checksum, and hashing would only repeat it.
+                Log.StaleChecksum(logger, input.Path, ex.Status, ex.ErrorCode?.Value);
             }
         }
 
@@ -114,6 +115,13 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
         ReadBlockSize,
         ReadBlockCount);
 
+    /// <summary>
+    /// The storage's <c>BadDigest</c> on the <c>PUT</c> (its bytes do not match the checksum declared at initialize), or
+    /// HeyGen refusing <c>checksum_sha256</c> (at initialize or complete).
+    /// </summary>
+    private static bool IsChecksumRefused(HeyGenException ex) =>
+        ex.Status == 400 && (ex.ErrorCode == HeyGenErrorCode.BadDigest || ex.Param == "checksum_sha256");
+
     private static bool IsSha256(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
 
     private async Task<bool> StillPresentAsync(string assetId, CancellationToken cancellationToken)
@@ -137,7 +145,7 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
         [LoggerMessage(2, LogLevel.Information, "Asset {Path} uploaded as HeyGen asset {AssetId} ({Length} bytes).")]
         public static partial void Uploaded(ILogger logger, string path, string assetId, long length);
 
-        [LoggerMessage(3, LogLevel.Warning, "Asset {Path}: HeyGen refused the SHA-256 from the blob's metadata ({Status}); hashing the blob instead.")]
-        public static partial void StaleChecksum(ILogger logger, string path, int status);
+        [LoggerMessage(3, LogLevel.Warning, "Asset {Path}: HeyGen refused the SHA-256 from the blob's metadata ({Status} {ErrorCode}); hashing the blob instead.")]
+        public static partial void StaleChecksum(ILogger logger, string path, int status, string? errorCode);
     }
 }
