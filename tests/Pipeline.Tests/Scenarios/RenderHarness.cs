@@ -137,7 +137,6 @@ internal sealed class RenderHarness : IAsyncDisposable
     public async Task<string> StartRenderAsync(string specJson, string? id = null)
     {
         id ??= RenderIds.New();
-        var store = _services.GetRequiredService<RenderJobStore>();
         var spec = RenderJobSpecParser.ParseValid(Encoding.UTF8.GetBytes(specJson));
         var jobBlob = new BlobLocation(Storage.RendersContainer, $"{id}/{RenderJobStore.JobFile}");
         await Blobs.GetBlobContainerClient(jobBlob.Container).GetBlobClient(jobBlob.Name).UploadAsync(BinaryData.FromString(specJson));
@@ -150,7 +149,6 @@ internal sealed class RenderHarness : IAsyncDisposable
             WaitMode = spec.Wait.Mode,
             Timeout = spec.Wait.Timeout,
         };
-        _ = store;
         await Host.ScheduleNewOrchestrationInstanceAsync(RenderWorkflowNames.Orchestrator, request, id);
         return id;
     }
