@@ -22,6 +22,13 @@ internal static class Child
         }
 
         json["peak_rss_bytes"] = PeakRss.PeakBytes();
+
+        // Where the memory went, for the console (the report uses peak RSS): managed allocation and the GC's committed heap.
+        json["allocated_bytes"] = GC.GetTotalAllocatedBytes();
+        json["gc_committed_bytes"] = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        json["gen0_collections"] = GC.CollectionCount(0);
+        json["threads"] = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
+        json["rss_anon_bytes"] = PeakRss.FieldBytes("RssAnon:");
         Console.Out.WriteLine(Marker + json.ToJsonString());
         Console.Out.Flush();
     }

@@ -9,6 +9,9 @@ internal static class PeakRss
 
     public static long CurrentBytes() => Read("VmRSS:");
 
+    /// <summary>Any size field of /proc/self/status (for example <c>RssAnon:</c>), in bytes; -1 if absent.</summary>
+    public static long FieldBytes(string field) => Read(field);
+
     private static long Read(string field)
     {
         foreach (var line in File.ReadLines("/proc/self/status"))

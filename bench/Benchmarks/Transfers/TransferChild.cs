@@ -6,7 +6,7 @@ using HeyGenRender.Benchmarks.Harness;
 namespace HeyGenRender.Benchmarks.Transfers;
 
 /// <summary>
-/// One transfer in its own process: <c>child upload|download --variant pipeline|curl|buffered ...</c>.
+/// One transfer in its own process: <c>child upload|download --variant pipeline|pipeline-sha256|curl|buffered ...</c>.
 /// Prints the elapsed seconds and the process's peak RSS.
 /// </summary>
 internal static class TransferChild
@@ -22,7 +22,8 @@ internal static class TransferChild
         var clock = Stopwatch.StartNew();
         switch (direction, variant)
         {
-            case ("upload", "pipeline"):
+            case ("upload", "pipeline" or "pipeline-sha256"):
+                // Same activity; the harness hands the -sha256 variant a source blob that carries its sha256 metadata.
                 await PipelineTransfers.UploadAsync(connection, container, blob, size, new Uri(args.Required("api")), args.Required("api-key"));
                 break;
             case ("upload", "curl"):
