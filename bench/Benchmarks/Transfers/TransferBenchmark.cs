@@ -197,12 +197,12 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
         var memoryRows = variants.Where(v => v.StartsWith("pipeline", StringComparison.Ordinal)).Select(v => (IReadOnlyList<string>)
         [
             Display(v),
-            Summary.Of(Runs(v, small).Select(f => Num.Mib((long)Field(f, "allocated_bytes")))).Format("0") + " / " + Summary.Of(Runs(v, large).Select(f => Num.Mib((long)Field(f, "allocated_bytes")))).Format("0"),
-            Summary.Of(Runs(v, small).Select(f => Num.Mib((long)Field(f, "gc_committed_bytes")))).Format("0") + " / " + Summary.Of(Runs(v, large).Select(f => Num.Mib((long)Field(f, "gc_committed_bytes")))).Format("0"),
-            Summary.Of(Runs(v, small).Select(f => Field(f, "gen0_collections"))).Format("0") + " / " + Summary.Of(Runs(v, large).Select(f => Field(f, "gen0_collections"))).Format("0"),
-            Summary.Of(Runs(v, small).Select(f => Field(f, "threads"))).Format("0") + " / " + Summary.Of(Runs(v, large).Select(f => Field(f, "threads"))).Format("0"),
+            Summary.Of(Runs(v, small).Select(f => Num.Mib((long)Field(f, "allocated_bytes")))).Format("0") + " → " + Summary.Of(Runs(v, large).Select(f => Num.Mib((long)Field(f, "allocated_bytes")))).Format("0"),
+            Summary.Of(Runs(v, small).Select(f => Num.Mib((long)Field(f, "gc_committed_bytes")))).Format("0") + " → " + Summary.Of(Runs(v, large).Select(f => Num.Mib((long)Field(f, "gc_committed_bytes")))).Format("0"),
+            Summary.Of(Runs(v, small).Select(f => Field(f, "gen0_collections"))).Format("0") + " → " + Summary.Of(Runs(v, large).Select(f => Field(f, "gen0_collections"))).Format("0"),
+            Summary.Of(Runs(v, small).Select(f => Field(f, "threads"))).Format("0") + " → " + Summary.Of(Runs(v, large).Select(f => Field(f, "threads"))).Format("0"),
         ]).ToList();
-        report.Paragraph($"Memory detail of the pipeline at its end (min / median / max, {smallLabel} then {largeLabel}): managed bytes allocated over the run, GC committed heap, gen0 collections, threads.");
+        report.Paragraph($"Memory detail of the pipeline at its end (min / median / max at {smallLabel} → at {largeLabel}): managed bytes allocated over the run, GC committed heap, gen0 collections, threads.");
         report.Table(["variant", "allocated (MiB)", "GC committed (MiB)", "gen0 GCs", "threads"], memoryRows);
 
         var bufferedGrowth = Summary.Of(Runs("buffered", large).Zip(Runs("buffered", small), (l, s) => Rss(l) - Rss(s)));
