@@ -21,7 +21,11 @@ public sealed class PrepareRenderActivity(RenderJobStore jobs, IOptions<RenderWo
 
         // HeyGen sends no lipsync webhook: lipsyncs are awaited by polling whatever the spec says.
         var mode = spec.Kind == RenderKind.Lipsync ? WaitMode.Poll : input.WaitMode;
-        return new RenderPlan(spec.Kind, assets, mode, Math.Max(1, o.ConcurrencyLimit), o.ExpectedRenderTime, o.PollInterval, o.SafetyNetPollInterval, o.SlotRecheckInterval,
-            CreditRates.For(spec.Job));
+        var limit = Math.Max(1, o.ConcurrencyLimit);
+
+        // HeyGen counts one job per output language against its concurrency limit; capped so the render can still run alone.
+        var heyGenJobs = spec.Job is VideoTranslationJob t ? Math.Clamp(t.OutputLanguages.Count, 1, limit) : 1;
+        return new RenderPlan(spec.Kind, assets, mode, limit, o.ExpectedRenderTime, o.PollInterval, o.SafetyNetPollInterval, o.SlotRecheckInterval,
+            CreditRates.For(spec.Job), heyGenJobs);
     }
 }

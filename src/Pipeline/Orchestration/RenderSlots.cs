@@ -3,8 +3,10 @@ using System.Text.Json.Serialization;
 namespace HeyGenRender.Pipeline.Orchestration;
 
 /// <summary>
-/// The state and operations of the entity that bounds HeyGen jobs in flight: a counting semaphore with a FIFO
-/// queue of waiters. A render calls <see cref="Acquire"/> before it creates its HeyGen job; when queued, it waits for
+/// The state and operations of the entity that bounds HeyGen jobs in flight: a weighted counting semaphore with a
+/// FIFO queue of waiters. A request weighs as many HeyGen jobs as its render will run (a translation into three
+/// languages is three jobs for HeyGen); a waiter is granted only when its whole weight fits, and only in arrival order,
+/// so small requests cannot overtake and starve a large one. A render calls <see cref="Acquire"/> before it creates its HeyGen job; when queued, it waits for
 /// the <c>RenderSlotGranted</c> event (with a timer to ask again). A render calls <see cref="Release"/> once its job
 /// is finished; slots freed go to the waiters in order, and the caller sends each one the event. Both operations
 /// answer <see cref="SlotAnswer.Notify"/> for that reason: an entity cannot raise orchestration events itself.
@@ -31,7 +33,7 @@ public sealed class RenderSlots
     [JsonPropertyName("waiters")]
     public List<SlotLease> Waiters { get; set; } = [];
 
-    /// <summary>The most slots ever held at once (for measurement).</summary>
+    /// <summary>The most slots (HeyGen jobs) ever held at once (for measurement).</summary>
     [JsonPropertyName("peak")]
     public int Peak { get; set; }
 
@@ -47,7 +49,7 @@ public sealed class RenderSlots
 
         if (!Waiters.Any(w => w.InstanceId == request.InstanceId))
         {
-            Waiters.Add(new SlotLease(request.InstanceId, request.LeaseUntil));
+            Waiters.Add(new SlotLease(request.InstanceId, request.LeaseUntil, request.Weight));
         }
 
         var granted = Grant(request.Limit);
@@ -77,36 +79,47 @@ public sealed class RenderSlots
     private List<string> Grant(int limit)
     {
         var granted = new List<string>();
-        while (Holders.Count < limit && Waiters.Count > 0)
+        var held = Holders.Sum(h => WeightOf(h, limit));
+        while (Waiters.Count > 0 && held + WeightOf(Waiters[0], limit) <= limit)
         {
             var next = Waiters[0];
             Waiters.RemoveAt(0);
             Holders.Add(next);
+            held += WeightOf(next, limit);
             granted.Add(next.InstanceId);
         }
 
-        Peak = Math.Max(Peak, Holders.Count);
+        Peak = Math.Max(Peak, held);
         return granted;
     }
+
+    // Capped at the limit so a render heavier than the limit still runs (alone); at least 1 for state written before
+    // weights existed or a bad request.
+    private static int WeightOf(SlotLease lease, int limit) => Math.Clamp(lease.Weight, 1, Math.Max(1, limit));
 }
 
 /// <summary>A holder or waiter of <see cref="RenderSlots"/>.</summary>
 /// <param name="InstanceId">The render.</param>
 /// <param name="LeaseUntil">When the slot is taken back if not released (the render's deadline plus a margin).</param>
+/// <param name="Weight">The HeyGen jobs it holds or waits for (absent in older state: 1).</param>
 public sealed record SlotLease(
     [property: JsonPropertyName("instance_id")] string InstanceId,
-    [property: JsonPropertyName("lease_until")] DateTime LeaseUntil);
+    [property: JsonPropertyName("lease_until")] DateTime LeaseUntil,
+    [property: JsonPropertyName("weight")] int Weight = 1);
 
 /// <summary>The input of both <see cref="RenderSlots"/> operations.</summary>
 /// <param name="InstanceId">The calling render.</param>
 /// <param name="Limit">The configured number of HeyGen jobs allowed in flight.</param>
 /// <param name="Now">The caller's orchestration time.</param>
 /// <param name="LeaseUntil">When the slot expires if never released.</param>
+/// <param name="Weight">The HeyGen jobs the render will run: 1, or a translation's number of output languages
+/// (capped at <paramref name="Limit"/> by the semaphore). Optional in JSON: absent means 1.</param>
 public sealed record SlotRequest(
     [property: JsonPropertyName("instance_id")] string InstanceId,
     [property: JsonPropertyName("limit")] int Limit,
     [property: JsonPropertyName("now")] DateTime Now,
-    [property: JsonPropertyName("lease_until")] DateTime LeaseUntil);
+    [property: JsonPropertyName("lease_until")] DateTime LeaseUntil,
+    [property: JsonPropertyName("weight")] int Weight = 1);
 
 /// <summary>The answer of a <see cref="RenderSlots"/> operation.</summary>
 /// <param name="Granted">True when the caller holds a slot.</param>

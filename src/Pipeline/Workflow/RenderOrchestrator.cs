@@ -137,7 +137,7 @@ public static class RenderOrchestrator
         private async Task<SlotAnswer> CallSlotsAsync(string operation)
         {
             var answer = await context.Entities.CallEntityAsync<SlotAnswer>(Slots, operation, new SlotRequest(
-                context.InstanceId, _plan?.ConcurrencyLimit ?? 1, context.CurrentUtcDateTime, Deadline + TimeSpan.FromMinutes(10)));
+                context.InstanceId, _plan?.ConcurrencyLimit ?? 1, context.CurrentUtcDateTime, Deadline + TimeSpan.FromMinutes(10), _plan?.HeyGenJobs ?? 1));
             foreach (var other in answer.Notify)
             {
                 context.SendEvent(other, RenderWorkflowNames.SlotGrantedEvent, other);

@@ -16,6 +16,8 @@ namespace HeyGenRender.Pipeline.Workflow;
 /// <param name="SafetyNetPollInterval">The longest gap between safety-net polls in <c>auto</c>/<c>webhook</c> mode.</param>
 /// <param name="SlotRecheckInterval">How often a queued render asks the semaphore again.</param>
 /// <param name="CreditRate">HeyGen's rate for this job (<see cref="CreditRates"/>), for the estimate in result.json.</param>
+/// <param name="HeyGenJobs">The HeyGen jobs the render runs at once (a translation: one per output language), capped at
+/// <paramref name="ConcurrencyLimit"/>: its weight in the slots semaphore. Absent in older history: 1.</param>
 public sealed record RenderPlan(
     RenderKind Kind,
     IReadOnlyList<UploadAssetInput> Assets,
@@ -25,7 +27,8 @@ public sealed record RenderPlan(
     TimeSpan PollInterval,
     TimeSpan SafetyNetPollInterval,
     TimeSpan SlotRecheckInterval,
-    CreditRate? CreditRate = null);
+    CreditRate? CreditRate = null,
+    int HeyGenJobs = 1);
 
 /// <summary>One blob asset to upload.</summary>
 /// <param name="Path">Its JSON path in the spec, for example <c>image.image</c>.</param>
