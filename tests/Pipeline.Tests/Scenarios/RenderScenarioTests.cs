@@ -319,6 +319,41 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Render_BurstOfMultiLanguageTranslations_CountsEachLanguageAgainstTheLimitWithout429s()
+    {
+        const int limit = 4;
+        const int translations = 4;
+        await using var h = await RenderHarness.StartAsync(azurite, e => e.MaxConcurrentJobs = limit, w => w.ConcurrencyLimit = limit);
+        await UploadAsync(h, "burst.mp4", Media(40_000, s_mp4Signature), "video/mp4");
+        var ids = new List<string>();
+        for (var i = 0; i < translations; i++)
+        {
+            ids.Add(await h.StartRenderAsync($$"""
+                { "version": 1, "kind": "translation", "title": "Burst {{i}}",
+                  "translation": { "video": { "blob": "burst.mp4", "container": "{{h.Storage.RequestsContainer}}" },
+                                   "output_languages": ["Spanish", "French", "German"], "mode": "speed" },
+                  "wait": { "mode": "auto" } }
+                """));
+        }
+
+        // A single-job render after them: it fits beside one translation but must not overtake a waiting one.
+        ids.Add(await h.StartRenderAsync(AvatarSpec("auto", script: "After the translations.")));
+
+        var states = await h.RunUntilFinishedAsync(ids);
+
+        Assert.All(states, s => Assert.Equal(OrchestrationRuntimeStatus.Completed, s.RuntimeStatus));
+        var throttled = h.Calls.Count(c => c.Status == 429);
+        var slots = JsonSerializer.Deserialize<RenderSlots>(h.Host.GetEntityStateJson(new EntityInstanceId(RenderWorkflowNames.SlotsEntity, RenderWorkflowNames.SlotsEntityKey))!, OrchestrationJson.Options)!;
+        output.WriteLine($"FIGURE translation burst: {translations} x 3 languages + 1 avatar, limit {limit}: peak HeyGen jobs in flight {h.PeakJobsInProgress} (semaphore peak {slots.Peak}), 429 answers {throttled}, API calls {h.Calls.Total}");
+        Assert.Equal(translations * 3, h.Emulator.State.Jobs.Count(j => j.Kind == "video_translation"));
+        Assert.InRange(h.PeakJobsInProgress, 3, limit);
+        Assert.InRange(slots.Peak, 3, limit);
+        Assert.Equal(0, throttled);
+        Assert.Empty(slots.Holders);
+        Assert.Empty(slots.Waiters);
+    }
+
+    [Fact]
     public async Task Render_Lipsync_IsAwaitedByPollingOnly()
     {
         await using var h = await RenderHarness.StartAsync(azurite);
