@@ -225,8 +225,7 @@ internal static class JobEndpoints
         var (width, height) = Dimensions(Text(body, "aspect_ratio"));
         var job = NewJob(store, JobKind.Video, type, duration, rate, title, Text(body, "callback_url"), Text(body, "callback_id"), script ?? prompt, width, height, [script, prompt, title]);
         job = With(job, wantsCaptions: body.TryGetProperty("caption", out var caption) && caption.ValueKind == JsonValueKind.Object);
-        Admit(store, 1, job.CreditsPerSecond * (decimal)job.DurationSeconds);
-        store.AddJob(job);
+        AdmitAndAdd(store, 1, job.CreditsPerSecond * (decimal)job.DurationSeconds, job);
         return Envelope.Data(new JsonObject { ["video_id"] = job.Id, ["status"] = "pending", ["output_format"] = Text(body, "output_format") ?? "mp4" });
     }
 
@@ -252,9 +251,7 @@ internal static class JobEndpoints
         session.LinkedId = video.Id;
         video.LinkedId = session.Id;
         session.Messages.Add(("user", prompt, store.Now));
-        Admit(store, 1, AgentRate * (decimal)duration);
-        store.AddJob(video);
-        store.AddJob(session);
+        AdmitAndAdd(store, 1, AgentRate * (decimal)duration, video, session);
         return Envelope.Data(new JsonObject
         {
             ["session_id"] = session.Id,
@@ -280,15 +277,11 @@ internal static class JobEndpoints
         var rate = precision ? PrecisionRate : SpeedRate;
         var title = Text(body, "title");
         var duration = Markers.Duration(title) ?? 10;
-        Admit(store, languages.Count, rate * (decimal)duration * languages.Count);
-        var ids = new JsonArray();
-        foreach (var language in languages)
-        {
-            var job = NewJob(store, JobKind.Translation, precision ? "precision" : "speed", duration, rate, title, Text(body, "callback_url"), Text(body, "callback_id"), null, 256, 144, [title]);
-            job = With(job, outputLanguage: language, inputLanguage: Text(body, "input_language") ?? "English", audioOnly: Flag(body, "translate_audio_only"), wantsCaptions: true);
-            store.AddJob(job);
-            ids.Add(job.Id);
-        }
+        var jobs = languages.Select(language => With(
+            NewJob(store, JobKind.Translation, precision ? "precision" : "speed", duration, rate, title, Text(body, "callback_url"), Text(body, "callback_id"), null, 256, 144, [title]),
+            outputLanguage: language, inputLanguage: Text(body, "input_language") ?? "English", audioOnly: Flag(body, "translate_audio_only"), wantsCaptions: true)).ToArray();
+        AdmitAndAdd(store, languages.Count, rate * (decimal)duration * languages.Count, jobs);
+        var ids = new JsonArray([.. jobs.Select(j => (JsonNode)j.Id)]);
 
         return Envelope.Data(new JsonObject { ["video_translation_ids"] = ids });
     }
@@ -301,11 +294,23 @@ internal static class JobEndpoints
         var title = Text(body, "title");
         var duration = Markers.Duration(title) ?? 10;
         var rate = precision ? PrecisionRate : SpeedRate;
-        Admit(store, 0, rate * (decimal)duration);
         var job = NewJob(store, JobKind.Lipsync, precision ? "precision" : "speed", duration, rate, title, Text(body, "callback_url"), Text(body, "callback_id"), null, 256, 144, [title]);
         job = With(job, wantsCaptions: Flag(body, "enable_caption"));
-        store.AddJob(job);
+        AdmitAndAdd(store, 0, rate * (decimal)duration, job);
         return Envelope.Data(new JsonObject { ["lipsync_id"] = job.Id });
+    }
+
+    // The limit check and the new jobs are one step: creates arriving together cannot all pass a check made before any was added.
+    private static void AdmitAndAdd(Store store, int newJobs, decimal estimate, params Job[] jobs)
+    {
+        lock (store.AdmissionGate)
+        {
+            Admit(store, newJobs, estimate);
+            foreach (var job in jobs)
+            {
+                store.AddJob(job);
+            }
+        }
     }
 
     private static void Admit(Store store, int newJobs, decimal estimate)

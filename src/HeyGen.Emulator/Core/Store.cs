@@ -87,6 +87,9 @@ internal sealed class Store : IDisposable
         }
     }
 
+    /// <summary>Held while a create checks the limits and adds its jobs, so concurrent creates are admitted one at a time.</summary>
+    public object AdmissionGate { get; } = new();
+
     public void AddJob(Job job)
     {
         lock (_gate)
