@@ -81,18 +81,7 @@ internal static class JobEndpoints
         app.MapGet("/v3/video-translations", (HttpRequest request) => Paging.Page(request, store.ListJobs(JobKind.Translation), 10, 100, j => TranslationJson(store, j)));
         app.MapGet("/v3/video-translations/languages", () => Envelope.Data(new JsonObject { ["languages"] = new JsonArray([.. Catalog.Languages.Select(l => (JsonNode)l)]) }));
         app.MapGet("/v3/video-translations/{id}", (string id) => Envelope.Data(TranslationJson(store, Translation(store, id))));
-        app.MapPatch("/v3/video-translations/{id}", async (string id, HttpRequest request) =>
-        {
-            var body = await ReadAsync(request, Specs.UpdateTitle).ConfigureAwait(false);
-            var job = Translation(store, id);
-            store.Locked(() => job.Title = body.GetProperty("title").GetString());
-            return Envelope.Data(TranslationJson(store, job));
-        });
-        app.MapDelete("/v3/video-translations/{id}", (string id) =>
-        {
-            store.DeleteJob(Translation(store, id));
-            return Envelope.Data(new JsonObject { ["id"] = id });
-        });
+        MapRetitleAndDelete(app, store, "/v3/video-translations/{id}", Translation, TranslationJson);
         app.MapGet("/v3/video-translations/{id}/caption", (string id, HttpRequest request) =>
         {
             var job = Translation(store, id);
@@ -113,16 +102,22 @@ internal static class JobEndpoints
         app.MapPost("/v3/lipsyncs", async (HttpRequest request) => CreateLipsync(store, await ReadAsync(request, Specs.CreateLipsync).ConfigureAwait(false)));
         app.MapGet("/v3/lipsyncs", (HttpRequest request) => Paging.Page(request, store.ListJobs(JobKind.Lipsync), 10, 100, j => LipsyncJson(store, j)));
         app.MapGet("/v3/lipsyncs/{id}", (string id) => Envelope.Data(LipsyncJson(store, Lipsync(store, id))));
-        app.MapPatch("/v3/lipsyncs/{id}", async (string id, HttpRequest request) =>
+        MapRetitleAndDelete(app, store, "/v3/lipsyncs/{id}", Lipsync, LipsyncJson);
+    }
+
+    // PATCH (title) and DELETE of a job resource: translations and lipsyncs share the shape.
+    private static void MapRetitleAndDelete(IEndpointRouteBuilder app, Store store, string route, Func<Store, string, Job> find, Func<Store, Job, JsonObject> toJson)
+    {
+        app.MapPatch(route, async (string id, HttpRequest request) =>
         {
             var body = await ReadAsync(request, Specs.UpdateTitle).ConfigureAwait(false);
-            var job = Lipsync(store, id);
+            var job = find(store, id);
             store.Locked(() => job.Title = body.GetProperty("title").GetString());
-            return Envelope.Data(LipsyncJson(store, job));
+            return Envelope.Data(toJson(store, job));
         });
-        app.MapDelete("/v3/lipsyncs/{id}", (string id) =>
+        app.MapDelete(route, (string id) =>
         {
-            store.DeleteJob(Lipsync(store, id));
+            store.DeleteJob(find(store, id));
             return Envelope.Data(new JsonObject { ["id"] = id });
         });
     }
