@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -77,14 +78,16 @@ internal sealed class RenderHarness : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(time);
-        services.AddSingleton(Options.Create(storage));
-        services.AddSingleton(new BlobServiceClient(azurite.ConnectionString));
-        services.AddSingleton<RenderJobStore>();
-        services.AddSingleton<IHeyGenJobIndex, BlobHeyGenJobIndex>();
-        services.AddSingleton<WebhookDedupe>();
+        // The hosts' own composition (AddRenderIntake, AddRenderWorkflow), so a scenario exercises what they wire;
+        // only the secrets are fixed (registered first, AddRenderIntake keeps them).
         services.AddSingleton<ISecretProvider>(secrets);
-        services.AddSingleton(Options.Create(new WebhookIntakeOptions()));
-        services.AddSingleton<WebhookIntake>();
+        services.AddRenderIntake(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [$"{StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}"] = storage.ConnectionString,
+            [$"{StorageOptions.SectionName}:{nameof(StorageOptions.RendersContainer)}"] = storage.RendersContainer,
+            [$"{StorageOptions.SectionName}:{nameof(StorageOptions.RequestsContainer)}"] = storage.RequestsContainer,
+            [$"{StorageOptions.SectionName}:{nameof(StorageOptions.WebhookEventsContainer)}"] = storage.WebhookEventsContainer,
+        }).Build());
         services.AddTransient(_ => counter);
         services.AddHeyGenClient(o =>
         {
