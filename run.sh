@@ -13,8 +13,6 @@ root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
 
 eng/install-prerequisites.sh
-# Once per clone: checks the package feed and prepares stand-ins for packages it lacks.
-[ -f artifacts/functions-feed.txt ] || eng/restore-fallbacks.sh
 
 build=artifacts/run
 dll=$build/bin/Cli/release/HeyGenRender.Cli.dll
@@ -23,8 +21,8 @@ dll=$build/bin/Cli/release/HeyGenRender.Cli.dll
 # (entries added or removed), newer than the stamp taken then.
 stamp=$build/cli-build.stamp
 inputs=(src/Cli src/Pipeline src/HeyGen.Client src/HeyGen.Emulator src/LocalAzurite src/Directory.Build.props
-        Directory.Build.props Directory.Packages.props global.json eng/BannedSymbols.txt eng/FallbackPackages.props
-        .editorconfig artifacts/fallback-feed)
+        Directory.Build.props Directory.Packages.props global.json eng/BannedSymbols.txt
+        .editorconfig)
 existing=()
 for input in "${inputs[@]}"; do [ -e "$input" ] && existing+=("$input"); done
 if [ ! -f "$dll" ] || [ ! -f "$stamp" ] || [ -n "$(find "${existing[@]}" \( -name bin -o -name obj \) -prune -o -newer "$stamp" -print -quit)" ]; then

@@ -7,7 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 artifacts="${BENCH_ARTIFACTS:-/tmp/build-bench}"
-[ -d artifacts/fallback-feed ] || eng/restore-fallbacks.sh
 [ -d node_modules/azurite ] || eng/install-prerequisites.sh
 if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
   dotnet build bench/Benchmarks -c Release --artifacts-path "$artifacts" -nologo -clp:ErrorsOnly ${BENCH_BUILD_ARGS:-}

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using HeyGenRender.Benchmarks.Harness;
 
 namespace HeyGenRender.Benchmarks.Transfers;
@@ -125,7 +126,7 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
                 throw new InvalidOperationException($"{variant} wrote {length} bytes to {target}, expected {size}.");
             }
 
-            await foreach (var item in new BlobContainerClient(env.StorageConnectionString, "bench-target").GetBlobsAsync(prefix: target[..(target.IndexOf('/') + 1)], cancellationToken: cancellationToken))
+            await foreach (var item in new BlobContainerClient(env.StorageConnectionString, "bench-target").GetBlobsAsync(new GetBlobsOptions { Prefix = target[..(target.IndexOf('/') + 1)] }, cancellationToken))
             {
                 await new BlobContainerClient(env.StorageConnectionString, "bench-target").DeleteBlobIfExistsAsync(item.Name, cancellationToken: cancellationToken);
             }

@@ -131,7 +131,7 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
 
         Assert.All(states, s => Assert.Equal(OrchestrationRuntimeStatus.Completed, s.RuntimeStatus));
         Assert.All(states, s => Assert.Contains("\"completed\"", s.SerializedOutput, StringComparison.Ordinal));
-        var videos = h.Blobs.GetBlobContainerClient(h.Storage.RendersContainer).GetBlobsAsync(prefix: first);
+        var videos = h.Blobs.GetBlobContainerClient(h.Storage.RendersContainer).GetBlobsAsync(new GetBlobsOptions { Prefix = first });
         var names = new List<string>();
         await foreach (var b in videos)
         {
