@@ -3,16 +3,16 @@ namespace HeyGenRender.LocalAzurite;
 /// <summary>Finds the pinned Azurite installed by <c>npm ci</c> (eng/install-prerequisites.sh).</summary>
 public static class AzuriteLocator
 {
-    private static readonly string s_relativeExecutable = Path.Combine("node_modules", ".bin", "azurite-blob");
+    private static readonly string s_relativeExecutable = Path.Combine("node_modules", ".bin", "azurite");
 
-    /// <summary>Returns the path of <c>azurite-blob</c>, searching upwards from the given, current and application folders.</summary>
+    /// <summary>Returns the path of <c>azurite</c> (blob, queue and table services), searching upwards from the given, current and application folders.</summary>
     /// <exception cref="AzuriteNotInstalledException">No installed Azurite was found.</exception>
-    public static string FindBlobExecutable(string? installRoot = null) =>
-        FindBlobExecutable([installRoot, Environment.GetEnvironmentVariable("HEYGEN_RENDER_AZURITE_ROOT"), Directory.GetCurrentDirectory(), AppContext.BaseDirectory]);
+    public static string FindExecutable(string? installRoot = null) =>
+        FindExecutable([installRoot, Environment.GetEnvironmentVariable("HEYGEN_RENDER_AZURITE_ROOT"), Directory.GetCurrentDirectory(), AppContext.BaseDirectory]);
 
-    /// <summary>Returns the path of <c>azurite-blob</c>, searching upwards from each of <paramref name="searchStarts"/> in turn.</summary>
+    /// <summary>Returns the path of <c>azurite</c> (blob, queue and table services), searching upwards from each of <paramref name="searchStarts"/> in turn.</summary>
     /// <exception cref="AzuriteNotInstalledException">No installed Azurite was found.</exception>
-    public static string FindBlobExecutable(IEnumerable<string?> searchStarts)
+    public static string FindExecutable(IEnumerable<string?> searchStarts)
     {
         foreach (var start in searchStarts.Where(s => !string.IsNullOrEmpty(s)))
         {

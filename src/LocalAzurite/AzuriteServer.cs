@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,9 +9,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace HeyGenRender.LocalAzurite;
 
 /// <summary>
-/// A running Azurite blob service on a random loopback port, started from the repository's pinned
-/// npm package (package.json). Disposing it stops the process and deletes its data folder unless the
-/// caller chose the folder.
+/// A running Azurite (blob, queue and table services: what the pipeline and the Durable Task Azure Storage backend
+/// need) on random loopback ports, started from the repository's pinned npm package (package.json).
+/// There is one Azurite per data folder: a second start on a folder whose Azurite is still running reuses it.
+/// The process dies with the one that started it, even after <c>kill -9</c>: it runs under a small shell that ends
+/// it when its standard input, a pipe held by the parent, closes. Disposing stops it (when this instance started it)
+/// and deletes its data folder unless the caller chose the folder.
 /// </summary>
 public sealed partial class AzuriteServer : IAsyncDisposable
 {
@@ -18,50 +24,74 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     /// <summary>The well-known development account key Azurite serves (documented by Azure Storage).</summary>
     public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>The file in the data folder that names the Azurite serving it.</summary>
+    public const string InstanceFile = "azurite-instance.json";
+
+    // Ends Azurite when the parent closes (or loses) the pipe on standard input; TERM first so it saves its state.
+    private const string Supervisor =
+        "\"$0\" \"$@\" </dev/null & child=$!; cat >/dev/null; kill -TERM $child 2>/dev/null; " +
+        "i=0; while kill -0 $child 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL $child 2>/dev/null; wait $child";
+
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
+    private readonly Process? _process;
     private readonly string _dataFolder;
     private readonly bool _ownsDataFolder;
     private readonly ILogger _logger;
 
-    private AzuriteServer(Process process, Uri blobEndpoint, string dataFolder, bool ownsDataFolder, ILogger logger)
+    private AzuriteServer(Process? process, AzuriteEndpoints endpoints, string dataFolder, bool ownsDataFolder, ILogger logger)
     {
         _process = process;
-        BlobEndpoint = blobEndpoint;
+        Endpoints = endpoints;
         _dataFolder = dataFolder;
         _ownsDataFolder = ownsDataFolder;
         _logger = logger;
     }
 
+    /// <summary>The three service endpoints.</summary>
+    public AzuriteEndpoints Endpoints { get; }
+
     /// <summary>The blob endpoint, for example <c>http://127.0.0.1:41234/devstoreaccount1</c>.</summary>
-    public Uri BlobEndpoint { get; }
+    public Uri BlobEndpoint => Endpoints.Blob;
 
-    /// <summary>A connection string for the Azure SDK's <c>BlobServiceClient</c>.</summary>
+    /// <summary>True when this instance started the process (false: it reuses the folder's running Azurite).</summary>
+    public bool Started => _process is not null;
+
+    /// <summary>A connection string for the Azure SDK clients (blobs, queues, tables).</summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={Endpoints.Blob};QueueEndpoint={Endpoints.Queue};TableEndpoint={Endpoints.Table};";
 
-    /// <summary>Starts Azurite's blob service and returns once it accepts connections.</summary>
+    /// <summary>Starts Azurite, or finds the one already serving the data folder, and returns once it accepts connections.</summary>
     /// <exception cref="AzuriteNotInstalledException">The pinned Azurite package is not installed.</exception>
     /// <exception cref="InvalidOperationException">Azurite exited or did not start in time.</exception>
     public static async Task<AzuriteServer> StartAsync(AzuriteOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         options ??= new AzuriteOptions();
         logger ??= NullLogger.Instance;
-        var executable = AzuriteLocator.FindBlobExecutable(options.InstallRoot);
+        var executable = AzuriteLocator.FindExecutable(options.InstallRoot);
         var ownsDataFolder = options.DataFolder is null;
         var dataFolder = options.DataFolder ?? Path.Combine(Path.GetTempPath(), "heygen-render-azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataFolder);
-
-        var start = new ProcessStartInfo(executable)
+        if (!ownsDataFolder && await FindRunningAsync(dataFolder, cancellationToken).ConfigureAwait(false) is { } running)
         {
+            Log.Reused(logger, running.Blob, dataFolder);
+            return new AzuriteServer(null, running, dataFolder, ownsDataFolder, logger);
+        }
+
+        var start = new ProcessStartInfo("sh")
+        {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(Supervisor);
+        start.ArgumentList.Add(executable);
+        var port = options.Port.ToString(CultureInfo.InvariantCulture);
         foreach (var argument in new[]
         {
-            "--blobHost", "127.0.0.1", "--blobPort", options.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--blobHost", "127.0.0.1", "--blobPort", port, "--queueHost", "127.0.0.1", "--queuePort", "0", "--tableHost", "127.0.0.1", "--tablePort", "0",
             "--location", dataFolder, "--skipApiVersionCheck", "--disableProductStyleUrl",
         })
         {
@@ -74,7 +104,8 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var urls = new System.Collections.Concurrent.ConcurrentDictionary<string, Uri>(StringComparer.Ordinal);
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         void OnLine(string? line)
         {
@@ -87,7 +118,11 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             var match = ListeningLine().Match(line);
             if (match.Success)
             {
-                listening.TrySetResult(new Uri(match.Groups["url"].Value.TrimEnd('/') + "/" + AccountName));
+                urls[match.Groups["service"].Value] = new Uri(match.Groups["url"].Value.TrimEnd('/') + "/" + AccountName);
+                if (urls.Count == 3)
+                {
+                    listening.TrySetResult();
+                }
             }
         }
 
@@ -101,13 +136,17 @@ public sealed partial class AzuriteServer : IAsyncDisposable
 
         try
         {
-            var endpoint = await listening.Task.WaitAsync(s_startTimeout, cancellationToken).ConfigureAwait(false);
-            Log.Started(logger, endpoint, dataFolder);
-            return new AzuriteServer(process, endpoint, dataFolder, ownsDataFolder, logger);
+            await listening.Task.WaitAsync(s_startTimeout, cancellationToken).ConfigureAwait(false);
+            var endpoints = new AzuriteEndpoints(urls["Blob"], urls["Queue"], urls["Table"]);
+            await File.WriteAllTextAsync(Path.Combine(dataFolder, InstanceFile),
+                JsonSerializer.Serialize(new InstanceRecord(Environment.ProcessId, process.Id, endpoints)), cancellationToken).ConfigureAwait(false);
+            Log.Started(logger, endpoints.Blob, dataFolder);
+            return new AzuriteServer(process, endpoints, dataFolder, ownsDataFolder, logger);
         }
         catch
         {
-            Stop(process);
+            Kill(process);
+            process.Dispose();
             if (ownsDataFolder)
             {
                 TryDeleteFolder(dataFolder);
@@ -120,48 +159,87 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (!_ownsDataFolder)
+        if (_process is null)
         {
-            // Kept data: Azurite saves its metadata every few seconds, so ask it to stop and save before it is killed.
-            await StopGracefullyAsync(_process).ConfigureAwait(false);
+            return;
         }
 
-        Stop(_process);
+        // Closing the supervisor's standard input stops Azurite gracefully (it saves its state), within 5 s at most.
+        try
+        {
+            _process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(8));
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // Not stopped in time: the hard stop follows.
+        }
+
+        Kill(_process);
         await _process.WaitForExitAsync().ConfigureAwait(false);
         _process.Dispose();
+        var record = Path.Combine(_dataFolder, InstanceFile);
         if (_ownsDataFolder)
         {
             TryDeleteFolder(_dataFolder);
+        }
+        else if (File.Exists(record))
+        {
+            File.Delete(record);
         }
 
         Log.Stopped(_logger, BlobEndpoint);
     }
 
-    private static async Task StopGracefullyAsync(Process process)
+    // The folder's Azurite, when the process that started it still runs and its services still answer.
+    private static async Task<AzuriteEndpoints?> FindRunningAsync(string dataFolder, CancellationToken cancellationToken)
     {
-        if (OperatingSystem.IsWindows() || process.HasExited)
-        {
-            return;
-        }
-
+        InstanceRecord? record;
         try
         {
-            using var term = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
-            if (term is not null)
-            {
-                await term.WaitForExitAsync().ConfigureAwait(false);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            record = JsonSerializer.Deserialize<InstanceRecord>(await File.ReadAllTextAsync(Path.Combine(dataFolder, InstanceFile), cancellationToken).ConfigureAwait(false));
         }
-        catch (Exception ex) when (ex is OperationCanceledException or System.ComponentModel.Win32Exception or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {
-            // Not stopped in time (or no kill command): the hard stop follows.
+            return null;
+        }
+
+        if (record is null || !IsRunning(record.SupervisorPid))
+        {
+            return null;
+        }
+
+        foreach (var endpoint in new[] { record.Endpoints.Blob, record.Endpoints.Queue, record.Endpoints.Table })
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(endpoint.Host, endpoint.Port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                return null;
+            }
+        }
+
+        return record.Endpoints;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 
-    private static void Stop(Process process)
+    private static void Kill(Process process)
     {
         try
         {
@@ -188,15 +266,26 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"listens on (?<url>https?://\S+)")]
+    [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at (?<url>https?://\S+)")]
     private static partial Regex ListeningLine();
+
+    private sealed record InstanceRecord(int OwnerPid, int SupervisorPid, AzuriteEndpoints Endpoints);
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Azurite blob service listening on {Endpoint} (data in {DataFolder})")]
+        [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Azurite listening on {Endpoint} (data in {DataFolder})")]
         public static partial void Started(ILogger logger, Uri endpoint, string dataFolder);
 
-        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Azurite blob service on {Endpoint} stopped")]
+        [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Azurite on {Endpoint} stopped")]
         public static partial void Stopped(ILogger logger, Uri endpoint);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Azurite already serves {DataFolder} on {Endpoint}; using it")]
+        public static partial void Reused(ILogger logger, Uri endpoint, string dataFolder);
     }
 }
+
+/// <summary>Azurite's service endpoints, each ending in the account name.</summary>
+/// <param name="Blob">The blob service.</param>
+/// <param name="Queue">The queue service.</param>
+/// <param name="Table">The table service.</param>
+public sealed record AzuriteEndpoints(Uri Blob, Uri Queue, Uri Table);

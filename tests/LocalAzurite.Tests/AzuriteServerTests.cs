@@ -29,12 +29,12 @@ public sealed class AzuriteServerTests
     }
 
     [Fact]
-    public void FindBlobExecutable_NotInstalled_SaysHowToInstall()
+    public void FindExecutable_NotInstalled_SaysHowToInstall()
     {
         var empty = Directory.CreateTempSubdirectory();
         try
         {
-            var error = Assert.Throws<AzuriteNotInstalledException>(() => AzuriteLocator.FindBlobExecutable([empty.FullName]));
+            var error = Assert.Throws<AzuriteNotInstalledException>(() => AzuriteLocator.FindExecutable([empty.FullName]));
             Assert.Contains("npm ci", error.Message, StringComparison.Ordinal);
         }
         finally
@@ -44,9 +44,9 @@ public sealed class AzuriteServerTests
     }
 
     [Fact]
-    public void FindBlobExecutable_RepositoryRoot_FindsPinnedPackage()
+    public void FindExecutable_RepositoryRoot_FindsPinnedPackage()
     {
-        var path = AzuriteLocator.FindBlobExecutable([RepoPaths.Root]);
-        Assert.Equal(Path.Combine(RepoPaths.Root, "node_modules", ".bin", "azurite-blob"), path);
+        var path = AzuriteLocator.FindExecutable([RepoPaths.Root]);
+        Assert.Equal(Path.Combine(RepoPaths.Root, "node_modules", ".bin", "azurite"), path);
     }
 }
