@@ -20,7 +20,7 @@ dll=$build/bin/Cli/release/HeyGenRender.Cli.dll
 # only when something the command line is built from changed since the last build started: a file, or a folder
 # (entries added or removed), newer than the stamp taken then.
 stamp=$build/cli-build.stamp
-inputs=(src/Cli src/Pipeline src/HeyGen.Client src/HeyGen.Emulator src/LocalAzurite src/Directory.Build.props
+inputs=(src/Cli src/Pipeline src/HeyGen.Client src/HeyGen.Emulator src/LocalAzurite src/LocalDurableTask src/Directory.Build.props
         Directory.Build.props Directory.Packages.props global.json eng/BannedSymbols.txt
         .editorconfig)
 existing=()

@@ -52,6 +52,9 @@ internal sealed class CliTestHost : IAsyncDisposable
             ["Storage:WebhookEventsContainer"] = AzuriteFixture.UniqueContainerName("events"),
             ["Inbox:ReceiptsContainer"] = AzuriteFixture.UniqueContainerName("receipts"),
             ["Inbox:PollInterval"] = "00:00:00.050",
+            // Each host its own task hub: hosts on one Azurite must not run each other's renders.
+            ["Durable:TaskHub"] = "cli" + Guid.NewGuid().ToString("N")[..12],
+            ["Durable:MaxQueuePollingInterval"] = "00:00:00.100",
             ["Secrets:HeyGenApiKey"] = emulator.ApiKey,
             ["HeyGen:Endpoint"] = emulator.BaseAddress.ToString(),
         };

@@ -32,6 +32,7 @@ public sealed partial class ReadmeTests
     [InlineData(typeof(RenderWorkflowOptions), RenderWorkflowOptions.SectionName)]
     [InlineData(typeof(InboxWatcherOptions), InboxWatcherOptions.SectionName)]
     [InlineData(typeof(AzuriteOptions), "Azurite")]
+    [InlineData(typeof(HeyGenRender.LocalDurableTask.LocalDurableTaskOptions), HeyGenRender.LocalDurableTask.LocalDurableTaskOptions.SectionName)]
     public void ReadmeConfiguration_EveryBoundSetting_IsListed(Type options, string section)
     {
         var settings = options.GetProperties(BindingFlags.Public | BindingFlags.Instance)

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using FluentAssertions;
 using HeyGenRender.TestSupport;
+using Microsoft.DurableTask.Client;
 
 namespace HeyGenRender.Cli.Tests;
 
@@ -24,7 +25,7 @@ public sealed class ServeTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString().Should().Be(id);
         first.Headers.Location!.ToString().Should().Be($"/api/renders/{id}");
-        var done = await test.Host.Orchestrations.WaitForInstanceCompletionAsync(id);
+        var done = await test.Host.Orchestrations.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true);
         done.SerializedCustomStatus.Should().Contain("completed");
         var status = await http.GetFromJsonAsync<JsonElement>($"/api/renders/{id}");
         status.GetProperty("stage").GetString().Should().Be("completed");
@@ -82,7 +83,13 @@ public sealed class ServeTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
 
         handled.Should().BeInRange(0, 1, "the start-up scan may have taken it first");
         again.Should().Be(0, "a job blob version is handled once");
-        test.Host.Orchestrations.ListInstances().Should().ContainSingle();
+        var instances = new List<string>();
+        await foreach (var instance in test.Host.Orchestrations.GetAllInstancesAsync(new OrchestrationQuery()))
+        {
+            instances.Add(instance.InstanceId);
+        }
+
+        instances.Should().ContainSingle();
     }
 
     [Fact]

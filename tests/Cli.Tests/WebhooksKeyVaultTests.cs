@@ -10,6 +10,7 @@ using HeyGenRender.Pipeline.Secrets;
 using HeyGenRender.Pipeline.Webhooks;
 using HeyGenRender.TestSupport;
 using Microsoft.Extensions.Configuration;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HeyGenRender.Cli.Tests;
@@ -118,7 +119,8 @@ public sealed class WebhooksKeyVaultTests : IAsyncLifetime
             .AddSingleton<TimeProvider>(_time)
             .AddSingleton<TokenCredential>(_credential)
             .AddSingleton(_vault.CreateClientOptions())
-            .AddSingleton<IOrchestrationClient, NoRenders>()
+            // No render exists and none is looked up: the client points nowhere and is never called.
+            .AddDurableTaskClient(b => b.UseGrpc(Grpc.Net.Client.GrpcChannel.ForAddress("http://127.0.0.1:9")))
             .AddRenderIntake(configuration)
             .BuildServiceProvider();
     }
@@ -132,21 +134,5 @@ public sealed class WebhooksKeyVaultTests : IAsyncLifetime
             [WebhookVerifier.TimestampHeader] = [_time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)],
         };
         return await intake.HandleAsync(new MemoryStream(body), headers);
-    }
-
-    /// <summary>No render exists: a verified delivery is acknowledged as ignored.</summary>
-    private sealed class NoRenders : IOrchestrationClient
-    {
-        public Task<string> ScheduleNewOrchestrationInstanceAsync(string orchestratorName, object? input, string instanceId, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task<OrchestrationInstanceState?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
-            Task.FromResult<OrchestrationInstanceState?>(null);
-
-        public Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public Task TerminateInstanceAsync(string instanceId, object? output, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
     }
 }

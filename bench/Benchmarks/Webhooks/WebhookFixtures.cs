@@ -5,6 +5,8 @@ using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Secrets;
 using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Webhooks;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -71,28 +73,48 @@ internal static class WebhookFixtures
     }
 }
 
-/// <summary>Running renders in memory; raised events are counted.</summary>
-internal sealed class InMemoryOrchestrations(TimeProvider time) : IOrchestrationClient
+/// <summary>
+/// Running renders in memory, behind the real <see cref="DurableTaskClient"/> contract: the in-process benchmark measures
+/// the handler alone (verification, dedupe, routing), so the engine's round trip is left out on purpose; the HTTP
+/// benchmark against <c>serve</c> includes it. Raised events are counted; nothing else is supported.
+/// </summary>
+internal sealed class InMemoryOrchestrations(TimeProvider time) : DurableTaskClient("bench")
 {
-    private readonly Dictionary<string, OrchestrationInstanceState> _instances = [];
+    private readonly Dictionary<string, OrchestrationMetadata> _instances = [];
     private long _raised;
 
     public long Raised => Interlocked.Read(ref _raised);
 
-    public void AddRunning(string instanceId) => _instances[instanceId] = new OrchestrationInstanceState(
-        instanceId, "RenderOrchestrator", OrchestrationRuntimeStatus.Running, time.GetUtcNow(), time.GetUtcNow(), null, null, null, null);
+    public void AddRunning(string instanceId) => _instances[instanceId] = new OrchestrationMetadata("RenderOrchestrator", instanceId)
+    {
+        RuntimeStatus = OrchestrationRuntimeStatus.Running,
+        CreatedAt = time.GetUtcNow(),
+        LastUpdatedAt = time.GetUtcNow(),
+    };
 
-    public Task<string> ScheduleNewOrchestrationInstanceAsync(string orchestratorName, object? input, string instanceId, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
-
-    public Task<OrchestrationInstanceState?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default) =>
+    public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
         Task.FromResult(_instances.GetValueOrDefault(instanceId));
 
-    public Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload, CancellationToken cancellationToken = default)
+    public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
     {
         Interlocked.Increment(ref _raised);
         return Task.CompletedTask;
     }
 
-    public Task TerminateInstanceAsync(string instanceId, object? output, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public override Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default) =>
+        throw new NotSupportedException();
+
+    public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        throw new NotSupportedException();
+
+    public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+        throw new NotSupportedException();
+
+    public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+    public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+    public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => throw new NotSupportedException();
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -31,7 +31,8 @@ internal sealed class ServeCommand(CliEnvironment environment) : ICommandDefinit
             "Serves the pipeline's HTTP API (POST /api/renders, GET /api/renders/{id}, POST /api/renders/{id}/cancel, " +
             "POST /api/webhooks/heygen) and starts a render for every job blob dropped into the inbox container, " +
             "as the Functions app does. Starts the embedded defaults that configuration does not replace. " +
-            "The in-process executor is not durable: renders in flight are lost when serve stops.")
+            "Renders run on the Durable Task engine with their state in the storage account (Azurite's by default), " +
+            "so a render in flight when serve stops or crashes resumes when serve starts again.")
         {
             urls, pollInterval, storage, azuriteData,
         };
@@ -61,6 +62,7 @@ internal sealed class ServeCommand(CliEnvironment environment) : ICommandDefinit
                 $"  POST {WebhookIntake.Route}       HeyGen's signed webhooks",
                 $"  inbox: container '{inbox}' (each new *.json job blob starts a render)",
                 $"  storage: {storageText}; HeyGen: {heyGenText}",
+                .. defaults.Azurite is null ? Array.Empty<string>() : [$"  storage connection string (Azurite's development account): {defaults.Azurite.ConnectionString}"],
                 "Ctrl+C stops.",
             ];
             foreach (var line in lines)

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ internal sealed class InboxWatcherOptions
 internal sealed partial class InboxWatcher : IHostedService, IAsyncDisposable
 {
     private readonly BlobServiceClient _blobs;
-    private readonly InboxHandler _handler;
+    private readonly IServiceScopeFactory _scopes;
     private readonly StorageOptions _storage;
     private readonly InboxWatcherOptions _options;
     private readonly TimeProvider _time;
@@ -46,10 +47,10 @@ internal sealed partial class InboxWatcher : IHostedService, IAsyncDisposable
     private ITimer? _timer;
     private Task _running = Task.CompletedTask;
 
-    public InboxWatcher(BlobServiceClient blobs, InboxHandler handler, IOptions<StorageOptions> storage, IOptions<InboxWatcherOptions> options, TimeProvider time, ILogger<InboxWatcher> logger)
+    public InboxWatcher(BlobServiceClient blobs, IServiceScopeFactory scopes, IOptions<StorageOptions> storage, IOptions<InboxWatcherOptions> options, TimeProvider time, ILogger<InboxWatcher> logger)
     {
         _blobs = blobs;
-        _handler = handler;
+        _scopes = scopes;
         _storage = storage.Value;
         _options = options.Value;
         _time = time;
@@ -95,7 +96,9 @@ internal sealed partial class InboxWatcher : IHostedService, IAsyncDisposable
                 var receipt = receipts.GetBlobClient(receiptName);
                 if (!await receipt.ExistsAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var outcome = await _handler.HandleAsync(item.Name, cancellationToken).ConfigureAwait(false);
+                    // The handler is scoped (as in a Functions invocation): one scope per job blob.
+                    await using var scope = _scopes.CreateAsyncScope();
+                    var outcome = await scope.ServiceProvider.GetRequiredService<InboxHandler>().HandleAsync(item.Name, cancellationToken).ConfigureAwait(false);
                     Log.InboxBlobHandled(_logger, item.Name, outcome.Status, outcome.RenderId ?? outcome.MovedTo ?? "-");
                     await WriteReceiptAsync(receipt, outcome, cancellationToken).ConfigureAwait(false);
                     handled++;

@@ -3,6 +3,8 @@ using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.DependencyInjection;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Webhooks;
+using HeyGenRender.LocalDurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -16,16 +18,20 @@ namespace HeyGenRender.Cli.Hosting;
 
 /// <summary>
 /// The pipeline outside Azure Functions: the Functions app's HTTP surface on Kestrel (loopback by default),
-/// the inbox watcher in place of the blob trigger, and the in-process executor in place of Durable Functions
-/// (not durable across restarts). Used by <c>serve</c>, and by <c>render</c> when it runs the embedded defaults.
+/// the inbox watcher in place of the blob trigger, and the workflow on the Durable Task engine: a
+/// <c>Microsoft.DurableTask</c> worker and client over <see cref="LocalDurableTaskHost"/>, by default on the Azure
+/// Storage backend in the same storage account, so renders survive a restart of the process.
+/// Used by <c>serve</c>, and by <c>render</c> when it runs the embedded defaults.
 /// </summary>
 internal sealed class PipelineHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly LocalDurableTaskHost _engine;
 
-    private PipelineHost(WebApplication app, Uri baseAddress)
+    private PipelineHost(WebApplication app, LocalDurableTaskHost engine, Uri baseAddress)
     {
         _app = app;
+        _engine = engine;
         BaseAddress = baseAddress;
     }
 
@@ -38,8 +44,8 @@ internal sealed class PipelineHost : IAsyncDisposable
     /// <summary>The inbox watcher.</summary>
     public InboxWatcher Inbox => _app.Services.GetRequiredService<InboxWatcher>();
 
-    /// <summary>The in-process executor.</summary>
-    public LocalOrchestrationHost Orchestrations => _app.Services.GetRequiredService<LocalOrchestrationHost>();
+    /// <summary>The Durable Task client (status, events, termination of renders).</summary>
+    public DurableTaskClient Orchestrations => _app.Services.GetRequiredService<DurableTaskClient>();
 
     /// <summary>
     /// Starts the host on <paramref name="urls"/>. When <paramref name="registerWebhookWithHeyGen"/> is set, a webhook endpoint
@@ -54,6 +60,15 @@ internal sealed class PipelineHost : IAsyncDisposable
         Action<ILoggingBuilder>? configureLogging = null,
         CancellationToken cancellationToken = default)
     {
+        var durable = DurableOptions(configuration);
+        var engineLogging = LoggerFactory.Create(logging =>
+        {
+            configureLogging?.Invoke(logging);
+
+            // The engine's own chatter (slow lease-table writes while stopping, the worker's idle stream being recycled) only as errors.
+            logging.AddFilter("DurableTask", LogLevel.Error).AddFilter("Microsoft.DurableTask", LogLevel.Error);
+        });
+        var engine = await LocalDurableTaskHost.StartAsync(durable, engineLogging, cancellationToken).ConfigureAwait(false);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddConfiguration(configuration);
@@ -69,7 +84,7 @@ internal sealed class PipelineHost : IAsyncDisposable
         services.AddSingleton(time);
         services.AddRenderIntake(builder.Configuration);
         services.AddRenderWorkflow(builder.Configuration);
-        services.AddLocalOrchestrationHost();
+        services.AddLocalDurableTask(engine, durable, tasks => tasks.AddRenderWorkflow(), OrchestrationJson.Options);
         var endpoint = configuration[CliConfiguration.HeyGenEndpoint];
         services.AddHeyGenClient((sp, o) =>
         {
@@ -81,9 +96,19 @@ internal sealed class PipelineHost : IAsyncDisposable
         services.AddSingleton<InboxWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWatcher>());
 
+        builder.Logging.AddFilter("Microsoft.DurableTask", LogLevel.Error);
         var app = builder.Build();
         MapEndpoints(app);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await engine.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         try
         {
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
@@ -99,12 +124,13 @@ internal sealed class PipelineHost : IAsyncDisposable
                 ((IConfigurationRoot)app.Configuration).Reload();
             }
 
-            return new PipelineHost(app, baseAddress);
+            return new PipelineHost(app, engine, baseAddress);
         }
         catch
         {
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
+            await engine.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -156,10 +182,25 @@ internal sealed class PipelineHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The engine's settings: section <c>Durable</c>, its storage the pipeline's own unless configured apart.</summary>
+    internal static LocalDurableTaskOptions DurableOptions(IConfiguration configuration)
+    {
+        var options = new LocalDurableTaskOptions();
+        configuration.GetSection(LocalDurableTaskOptions.SectionName).Bind(options);
+        if (string.IsNullOrEmpty(options.StorageConnectionString))
+        {
+            options.StorageConnectionString = configuration[CliConfiguration.StorageConnectionString];
+        }
+
+        return options;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // The worker first (it finishes or abandons its work items), then the engine under it.
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        await _engine.DisposeAsync().ConfigureAwait(false);
     }
 }

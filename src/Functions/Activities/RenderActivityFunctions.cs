@@ -21,6 +21,14 @@ public static class RenderActivityFunctions
     public static Task<UploadedAsset> UploadAsset([ActivityTrigger] UploadAssetInput input, FunctionContext context) =>
         RunAsync<UploadAssetActivity, UploadAssetInput, UploadedAsset>(input, context);
 
+    [Function(RenderWorkflowNames.AcquireSlot)]
+    public static Task<SlotAnswer> AcquireRenderSlot([ActivityTrigger] SlotRequest input, FunctionContext context) =>
+        RunAsync<AcquireRenderSlotActivity, SlotRequest, SlotAnswer>(input, context);
+
+    [Function(RenderWorkflowNames.ReleaseSlot)]
+    public static Task<SlotAnswer> ReleaseRenderSlot([ActivityTrigger] SlotRequest input, FunctionContext context) =>
+        RunAsync<ReleaseRenderSlotActivity, SlotRequest, SlotAnswer>(input, context);
+
     [Function(RenderWorkflowNames.CreateHeyGenJob)]
     public static Task<CreateJobResult> CreateHeyGenJob([ActivityTrigger] CreateJobInput input, FunctionContext context) =>
         RunAsync<CreateHeyGenJobActivity, CreateJobInput, CreateJobResult>(input, context);

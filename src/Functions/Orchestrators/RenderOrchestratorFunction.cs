@@ -4,10 +4,10 @@ using Microsoft.DurableTask;
 
 namespace HeyGenRender.Functions.Orchestrators;
 
-/// <summary>The render orchestrator: the pipeline's workflow over Durable's context, nothing else.</summary>
+/// <summary>The render orchestrator: Durable's context handed straight to the pipeline's workflow.</summary>
 public static class RenderOrchestratorFunction
 {
     [Function(RenderWorkflowNames.Orchestrator)]
     public static Task<RenderOutcome> Run([OrchestrationTrigger] TaskOrchestrationContext context) =>
-        RenderOrchestrator.RunAsync(new DurableRenderContext(context));
+        RenderOrchestrator.RunAsync(context);
 }

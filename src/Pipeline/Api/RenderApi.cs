@@ -3,6 +3,7 @@ using System.Text.Json;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Workflow;
+using Microsoft.DurableTask.Client;
 
 namespace HeyGenRender.Pipeline.Api;
 
@@ -19,12 +20,12 @@ public class RenderApi
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     private readonly RenderStarter _starter;
-    private readonly IOrchestrationClient _orchestrations;
+    private readonly DurableTaskClient _orchestrations;
 
     /// <summary>Creates the API.</summary>
     /// <param name="starter">Validates and starts renders.</param>
-    /// <param name="orchestrations">Durable's client, or the local executor.</param>
-    public RenderApi(RenderStarter starter, IOrchestrationClient orchestrations)
+    /// <param name="orchestrations">The Durable Task client (the invocation's in the Functions app, the local host's otherwise).</param>
+    public RenderApi(RenderStarter starter, DurableTaskClient orchestrations)
     {
         ArgumentNullException.ThrowIfNull(starter);
         ArgumentNullException.ThrowIfNull(orchestrations);
@@ -98,7 +99,7 @@ public class RenderApi
             return NotFound(renderId);
         }
 
-        var state = await _orchestrations.GetInstanceAsync(renderId, cancellationToken).ConfigureAwait(false);
+        var state = await _orchestrations.GetInstanceAsync(renderId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
         return state is null ? NotFound(renderId) : ApiResponse.Json(200, w => WriteStatus(w, state));
     }
 
@@ -113,15 +114,15 @@ public class RenderApi
             return NotFound(renderId);
         }
 
-        var state = await _orchestrations.GetInstanceAsync(renderId, cancellationToken).ConfigureAwait(false);
+        var state = await _orchestrations.GetInstanceAsync(renderId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
         if (state is null)
         {
             return NotFound(renderId);
         }
 
-        if (state.IsFinished || state.RuntimeStatus == OrchestrationRuntimeStatus.Canceled)
+        if (state.IsCompleted)
         {
-            return ApiResponse.Error(409, "render_finished", $"Render {renderId} has already finished ({RuntimeStatusName(state.RuntimeStatus)}).");
+            return ApiResponse.Error(409, "render_finished", $"Render {renderId} has already finished ({StatusName(state, ReadOutcome(state.SerializedOutput))}).");
         }
 
         await _orchestrations.RaiseEventAsync(renderId, RenderEvents.Cancel, null, cancellationToken).ConfigureAwait(false);
@@ -199,14 +200,14 @@ public class RenderApi
     private static ApiResponse NotFound(string renderId) =>
         ApiResponse.Error(404, "render_not_found", $"No render with id '{(renderId.Length > 80 ? renderId[..80] : renderId)}'.");
 
-    private static void WriteStatus(Utf8JsonWriter w, OrchestrationInstanceState state)
+    private static void WriteStatus(Utf8JsonWriter w, OrchestrationMetadata state)
     {
         // A render that failed or was cancelled still completes its orchestration (it writes error.json):
         // the render's own outcome, not the runtime status, says how it ended.
         var outcome = state.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? ReadOutcome(state.SerializedOutput) : null;
         w.WriteStartObject();
         w.WriteString("id", state.InstanceId);
-        w.WriteString("status", outcome is null ? RuntimeStatusName(state.RuntimeStatus) : OutcomeStatusName(outcome));
+        w.WriteString("status", StatusName(state, outcome));
         w.WriteString("created_at", state.CreatedAt);
         w.WriteString("last_updated_at", state.LastUpdatedAt);
 
@@ -263,15 +264,15 @@ public class RenderApi
                 w.WriteString("result_blob", (outcome?.ResultBlob ?? request.Output.File(OutputLocation.ResultFile)).ToString());
                 WriteVideos(w, outcome?.Videos ?? [request.Output.File(OutputLocation.VideoFile)]);
             }
-            else if (state.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Canceled)
+            else if (state.RuntimeStatus is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated)
             {
                 w.WriteString("error_blob", request.Output.File(OutputLocation.ErrorFile).ToString());
             }
         }
 
-        if (state.FailureMessage is not null)
+        if (state.RuntimeStatus == OrchestrationRuntimeStatus.Failed)
         {
-            w.WriteString("failure_message", state.FailureMessage);
+            w.WriteString("failure_message", state.FailureDetails?.ErrorMessage ?? "The render's orchestration failed.");
         }
 
         w.WriteStartObject("links");
@@ -299,11 +300,9 @@ public class RenderApi
         w.WriteEndArray();
     }
 
-    private static string OutcomeStatusName(RenderOutcome outcome) => outcome.Status switch
-    {
-        "cancelled" => RuntimeStatusName(OrchestrationRuntimeStatus.Canceled),
-        var status => status,
-    };
+    // A finished render says how it ended (completed, failed, cancelled); otherwise the engine's status (running, pending, …).
+    private static string StatusName(OrchestrationMetadata state, RenderOutcome? outcome) =>
+        outcome?.Status ?? RuntimeStatusName(state.RuntimeStatus);
 
     private static RenderOutcome? ReadOutcome(string? json)
     {
@@ -314,7 +313,7 @@ public class RenderApi
 
         try
         {
-            // Written by the orchestration through OrchestrationJson, in Durable and in the local executor alike.
+            // Written by the orchestration through OrchestrationJson, in every host.
             return JsonSerializer.Deserialize<RenderOutcome>(json, OrchestrationJson.Options) is { Status.Length: > 0 } outcome ? outcome : null;
         }
         catch (JsonException)

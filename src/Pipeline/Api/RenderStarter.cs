@@ -1,6 +1,7 @@
 using HeyGenRender.Pipeline.Jobs;
-using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Workflow;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 
 namespace HeyGenRender.Pipeline.Api;
@@ -15,17 +16,17 @@ public partial class RenderStarter
     /// <summary>The orchestrator's registered name (the workflow's <see cref="RenderWorkflowNames.Orchestrator"/>).</summary>
     public const string OrchestratorName = RenderWorkflowNames.Orchestrator;
 
-    private readonly IOrchestrationClient _orchestrations;
+    private readonly DurableTaskClient _orchestrations;
     private readonly RenderJobStore _jobs;
     private readonly JobAssetChecker _assets;
     private readonly ILogger<RenderStarter> _logger;
 
     /// <summary>Creates the starter.</summary>
-    /// <param name="orchestrations">Durable's client, or the local executor.</param>
+    /// <param name="orchestrations">The Durable Task client.</param>
     /// <param name="jobs">Where accepted specs are kept.</param>
     /// <param name="assets">Checks the blob assets exist.</param>
     /// <param name="logger">Logs.</param>
-    public RenderStarter(IOrchestrationClient orchestrations, RenderJobStore jobs, JobAssetChecker assets, ILogger<RenderStarter> logger)
+    public RenderStarter(DurableTaskClient orchestrations, RenderJobStore jobs, JobAssetChecker assets, ILogger<RenderStarter> logger)
     {
         ArgumentNullException.ThrowIfNull(orchestrations);
         ArgumentNullException.ThrowIfNull(jobs);
@@ -54,7 +55,7 @@ public partial class RenderStarter
         }
 
         // A repeat of an accepted request: same id, and the stored spec says whether it is the same request.
-        if (await _orchestrations.GetInstanceAsync(renderId, cancellationToken).ConfigureAwait(false) is not null)
+        if (await _orchestrations.GetInstanceAsync(renderId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) is not null)
         {
             var stored = await _jobs.SaveAsync(renderId, utf8Json, cancellationToken).ConfigureAwait(false);
             return stored == JobStoreOutcome.AlreadyStoredDifferent ? StartOutcome.Conflict(renderId) : StartOutcome.Existing(renderId);
@@ -84,12 +85,12 @@ public partial class RenderStarter
 
         try
         {
-            await _orchestrations.ScheduleNewOrchestrationInstanceAsync(OrchestratorName, request, renderId, cancellationToken).ConfigureAwait(false);
+            await _orchestrations.ScheduleNewOrchestrationInstanceAsync(new TaskName(OrchestratorName), request, new StartOrchestrationOptions(renderId), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A concurrent repeat may have scheduled it first; that is success, anything else is not.
-            if (await _orchestrations.GetInstanceAsync(renderId, cancellationToken).ConfigureAwait(false) is null)
+            if (await _orchestrations.GetInstanceAsync(renderId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) is null)
             {
                 throw;
             }

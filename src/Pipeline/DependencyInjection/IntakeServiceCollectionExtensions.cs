@@ -26,7 +26,7 @@ public static class IntakeServiceCollectionExtensions
     /// <see cref="SecretApiKeyProvider"/> as the <see cref="HeyGenApiKeyProvider"/>; binds <see cref="StorageOptions"/>,
     /// <see cref="SecretsOptions"/> and <see cref="WebhookIntakeOptions"/>; adds a <see cref="BlobServiceClient"/> from
     /// <see cref="StorageOptions"/> and <see cref="TimeProvider.System"/> unless already registered.
-    /// The host registers <c>IOrchestrationClient</c> and logging.
+    /// The host registers the <c>Microsoft.DurableTask.Client.DurableTaskClient</c> (scoped or singleton) and logging.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration root.</param>
@@ -48,10 +48,12 @@ public static class IntakeServiceCollectionExtensions
         services.TryAddSingleton<JobAssetChecker>();
         services.TryAddSingleton<IHeyGenJobIndex, BlobHeyGenJobIndex>();
         services.TryAddSingleton<WebhookDedupe>();
-        services.TryAddSingleton<RenderStarter>();
-        services.TryAddSingleton<RenderApi>();
-        services.TryAddSingleton<InboxHandler>();
-        services.TryAddSingleton<WebhookIntake>();
+
+        // Scoped: they use the Durable Task client, which the Functions app binds per invocation.
+        services.TryAddScoped<RenderStarter>();
+        services.TryAddScoped<RenderApi>();
+        services.TryAddScoped<InboxHandler>();
+        services.TryAddScoped<WebhookIntake>();
 
         services.TryAddSingleton<ISecretProvider>(sp =>
         {

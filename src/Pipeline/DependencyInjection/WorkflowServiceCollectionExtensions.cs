@@ -1,5 +1,4 @@
 using HeyGenRender.Pipeline.Activities;
-using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Workflow;
@@ -9,14 +8,17 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HeyGenRender.Pipeline.DependencyInjection;
 
-/// <summary>Registers the render workflow: its orchestrator, activities and entity, and (for local hosts) the in-process executor.</summary>
+/// <summary>Registers the render workflow's activities and what they need, for every host.</summary>
 public static class WorkflowServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the orchestrator, the activities (scoped) and the slots entity, <see cref="RenderWorkflowOptions"/>
-    /// (section <c>Workflow</c> when <paramref name="configuration"/> is given) and the download HttpClient.
-    /// The host must also register: <c>BlobServiceClient</c>, <c>HeyGenClient</c> (<c>AddHeyGenClient</c>),
-    /// <c>RenderJobStore</c> and <c>IHeyGenJobIndex</c> (intake), <c>StorageOptions</c>, a <see cref="TimeProvider"/> and logging.
+    /// Registers the activity classes (scoped: one per work item), the HeyGen slot semaphore's store,
+    /// <see cref="RenderWorkflowOptions"/> (section <c>Workflow</c> when <paramref name="configuration"/> is given) and the
+    /// download HttpClient. The orchestrator and activities are then registered with the engine by name: as
+    /// <c>[Function]</c>s in the Functions app, with <see cref="RenderWorkflowRegistry.AddRenderWorkflow"/> for a
+    /// <c>Microsoft.DurableTask</c> worker. The host must also register: <c>BlobServiceClient</c>, <c>HeyGenClient</c>
+    /// (<c>AddHeyGenClient</c>), <c>RenderJobStore</c> and <c>IHeyGenJobIndex</c> (intake), <c>StorageOptions</c>,
+    /// a <see cref="TimeProvider"/> and logging.
     /// </summary>
     public static IServiceCollection AddRenderWorkflow(this IServiceCollection services, IConfiguration? configuration = null)
     {
@@ -28,47 +30,19 @@ public static class WorkflowServiceCollectionExtensions
         }
 
         services.AddHttpClient(DownloadOutputsActivity.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        services.TryAddSingleton<AssetIndex>();
-        services.TryAddScoped<HeyGenJobReader>();
-
-        services.AddOrchestrator(RenderWorkflowNames.Orchestrator, (_, context) => RenderOrchestrator.RunAsync(context));
-        services.AddActivity<PrepareRenderActivity, RenderRequest, RenderPlan>(RenderWorkflowNames.PrepareRender);
-        services.AddActivity<UploadAssetActivity, UploadAssetInput, UploadedAsset>(RenderWorkflowNames.UploadAsset);
-        services.AddActivity<CreateHeyGenJobActivity, CreateJobInput, CreateJobResult>(RenderWorkflowNames.CreateHeyGenJob);
-        services.AddActivity<GetHeyGenJobActivity, JobRef, JobSnapshot>(RenderWorkflowNames.GetHeyGenJob);
-        services.AddActivity<DownloadOutputsActivity, DownloadInput, DownloadResult>(RenderWorkflowNames.DownloadOutputs);
-        services.AddActivity<WriteResultActivity, WriteResultInput, Jobs.BlobLocation>(RenderWorkflowNames.WriteResult);
-        services.AddActivity<WriteErrorActivity, WriteErrorInput, Jobs.BlobLocation>(RenderWorkflowNames.WriteError);
-        services.AddEntity(RenderWorkflowNames.SlotsEntity, DispatchSlots);
-        return services;
-    }
-
-    /// <summary>
-    /// Registers <see cref="LocalOrchestrationHost"/> as a singleton and as the <see cref="IOrchestrationClient"/>:
-    /// for the CLI, tests and benchmarks. Not durable across restarts; Azure uses Durable Functions instead.
-    /// </summary>
-    public static IServiceCollection AddLocalOrchestrationHost(this IServiceCollection services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<LocalOrchestrationHost>();
-        services.TryAddSingleton<IOrchestrationClient>(sp => sp.GetRequiredService<LocalOrchestrationHost>());
+        services.TryAddSingleton<AssetIndex>();
+        services.TryAddSingleton<RenderSlotStore>();
+        services.TryAddScoped<HeyGenJobReader>();
+        services.TryAddScoped<PrepareRenderActivity>();
+        services.TryAddScoped<UploadAssetActivity>();
+        services.TryAddScoped<AcquireRenderSlotActivity>();
+        services.TryAddScoped<ReleaseRenderSlotActivity>();
+        services.TryAddScoped<CreateHeyGenJobActivity>();
+        services.TryAddScoped<GetHeyGenJobActivity>();
+        services.TryAddScoped<DownloadOutputsActivity>();
+        services.TryAddScoped<WriteResultActivity>();
+        services.TryAddScoped<WriteErrorActivity>();
         return services;
-    }
-
-    /// <summary>The local executor's dispatcher for the <see cref="RenderSlots"/> entity (the Functions app uses a <c>TaskEntity</c>).</summary>
-    public static object? DispatchSlots(EntityOperation operation)
-    {
-        ArgumentNullException.ThrowIfNull(operation);
-        var state = operation.GetState<RenderSlots>() ?? new RenderSlots();
-        var request = operation.GetInput<SlotRequest>() ?? throw new ArgumentException("A slot operation needs a SlotRequest input.", nameof(operation));
-        var answer = operation.Name.ToLowerInvariant() switch
-        {
-            RenderSlots.AcquireOperation => state.Acquire(request),
-            RenderSlots.ReleaseOperation => state.Release(request),
-            _ => throw new InvalidOperationException($"The slots entity has no operation '{operation.Name}'."),
-        };
-        operation.SetState(state);
-        return answer;
     }
 }

@@ -1,11 +1,16 @@
 using System.Text.Json;
+using HeyGenRender.Pipeline.Activities;
+using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Workflow;
+using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HeyGenRender.Pipeline.Orchestration;
 
 /// <summary>
 /// An activity: a plain class resolved from DI, safe to run twice (Durable runs activities at least once).
-/// The Functions app exposes each as <c>[Function(name)]</c> with an <c>[ActivityTrigger]</c> that calls <see cref="RunAsync"/>.
+/// The Functions app exposes each as <c>[Function(name)]</c> with an <c>[ActivityTrigger]</c> that calls <see cref="RunAsync"/>;
+/// the local host registers the same classes under the same names with <see cref="RenderWorkflowRegistry.AddRenderWorkflow"/>.
 /// </summary>
 /// <typeparam name="TInput">The serializable input (references, never payloads).</typeparam>
 /// <typeparam name="TOutput">The serializable output.</typeparam>
@@ -15,91 +20,45 @@ public interface IRenderActivity<in TInput, TOutput>
     Task<TOutput> RunAsync(TInput input, CancellationToken cancellationToken = default);
 }
 
-/// <summary>An orchestrator the local executor can run: its name and its function.</summary>
-/// <param name="Name">The orchestrator's name.</param>
-/// <param name="Run">Runs the orchestrator over a context, returning its output.</param>
-public sealed record OrchestratorRegistration(string Name, Func<IServiceProvider, IRenderOrchestrationContext, Task<object?>> Run);
-
-/// <summary>An activity the local executor can run: its name and an invoker working on JSON.</summary>
-/// <param name="Name">The activity's name.</param>
-/// <param name="Invoke">Runs the activity with its input JSON in a DI scope and returns the output JSON.</param>
-public sealed record ActivityRegistration(string Name, Func<IServiceProvider, string?, CancellationToken, Task<string?>> Invoke);
-
-/// <summary>An entity the local executor can run: its name and a synchronous operation dispatcher over JSON state.</summary>
-/// <param name="Name">The entity name (lower-case).</param>
-/// <param name="Dispatch">Runs one operation; operations on one entity never overlap.</param>
-public sealed record EntityRegistration(string Name, Func<EntityOperation, object?> Dispatch);
-
-/// <summary>One entity operation as the local executor delivers it (Durable: <c>TaskEntityOperation</c>).</summary>
-public sealed class EntityOperation
-{
-    internal EntityOperation(EntityInstanceId id, string name, string? inputJson, string? stateJson)
-    {
-        Id = id;
-        Name = name;
-        InputJson = inputJson;
-        StateJson = stateJson;
-    }
-
-    /// <summary>The entity.</summary>
-    public EntityInstanceId Id { get; }
-
-    /// <summary>The operation name.</summary>
-    public string Name { get; }
-
-    internal string? InputJson { get; }
-
-    internal string? StateJson { get; private set; }
-
-    /// <summary>The operation input.</summary>
-    public T? GetInput<T>() => InputJson is null ? default : JsonSerializer.Deserialize<T>(InputJson, OrchestrationJson.Options);
-
-    /// <summary>The entity state, or null before the first write.</summary>
-    public T? GetState<T>() => StateJson is null ? default : JsonSerializer.Deserialize<T>(StateJson, OrchestrationJson.Options);
-
-    /// <summary>Replaces the entity state.</summary>
-    public void SetState<T>(T state) => StateJson = JsonSerializer.Serialize(state, OrchestrationJson.Options);
-}
-
-/// <summary>How orchestration inputs, outputs, events and history are serialized (as Durable's default JSON converter would).</summary>
+/// <summary>How orchestration inputs, outputs, events and custom status are serialized, in every host.</summary>
 public static class OrchestrationJson
 {
-    /// <summary>The serializer options.</summary>
+    /// <summary>The serializer options (the Functions worker serializer and the local host's data converter use them).</summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web);
-
-    internal static string? Serialize(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), Options);
-
-    internal static T? Deserialize<T>(string? json) => json is null ? default : JsonSerializer.Deserialize<T>(json, Options);
 }
 
-/// <summary>Registers orchestrators, activities and entities for <see cref="LocalOrchestrationHost"/>.</summary>
-public static class OrchestrationServiceCollectionExtensions
+/// <summary>The render workflow's orchestrator and activities, for a <c>Microsoft.DurableTask</c> worker.</summary>
+public static class RenderWorkflowRegistry
 {
-    /// <summary>Registers an orchestrator function under <paramref name="name"/>.</summary>
-    public static IServiceCollection AddOrchestrator<TOutput>(this IServiceCollection services, string name, Func<IServiceProvider, IRenderOrchestrationContext, Task<TOutput>> run)
+    /// <summary>
+    /// Registers the orchestrator and every activity under <see cref="RenderWorkflowNames"/>: the names the Functions app
+    /// gives its <c>[Function]</c>s, so one task hub's history reads the same in either host. Activities are resolved
+    /// from the work item's DI scope (registered by <c>AddRenderWorkflow</c>).
+    /// </summary>
+    public static DurableTaskRegistry AddRenderWorkflow(this DurableTaskRegistry registry)
     {
-        services.AddSingleton(new OrchestratorRegistration(name, async (sp, ctx) => await run(sp, ctx)));
-        return services;
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.AddOrchestratorFunc<RenderRequest, RenderOutcome>(RenderWorkflowNames.Orchestrator, (context, _) => RenderOrchestrator.RunAsync(context));
+        Add<PrepareRenderActivity, RenderRequest, RenderPlan>(registry, RenderWorkflowNames.PrepareRender);
+        Add<UploadAssetActivity, UploadAssetInput, UploadedAsset>(registry, RenderWorkflowNames.UploadAsset);
+        Add<AcquireRenderSlotActivity, SlotRequest, SlotAnswer>(registry, RenderWorkflowNames.AcquireSlot);
+        Add<ReleaseRenderSlotActivity, SlotRequest, SlotAnswer>(registry, RenderWorkflowNames.ReleaseSlot);
+        Add<CreateHeyGenJobActivity, CreateJobInput, CreateJobResult>(registry, RenderWorkflowNames.CreateHeyGenJob);
+        Add<GetHeyGenJobActivity, JobRef, JobSnapshot>(registry, RenderWorkflowNames.GetHeyGenJob);
+        Add<DownloadOutputsActivity, DownloadInput, DownloadResult>(registry, RenderWorkflowNames.DownloadOutputs);
+        Add<WriteResultActivity, WriteResultInput, BlobLocation>(registry, RenderWorkflowNames.WriteResult);
+        Add<WriteErrorActivity, WriteErrorInput, BlobLocation>(registry, RenderWorkflowNames.WriteError);
+        return registry;
     }
 
-    /// <summary>Registers activity <typeparamref name="TActivity"/> (scoped) under <paramref name="name"/>.</summary>
-    public static IServiceCollection AddActivity<TActivity, TInput, TOutput>(this IServiceCollection services, string name)
-        where TActivity : class, IRenderActivity<TInput, TOutput>
-    {
-        services.AddScoped<TActivity>();
-        services.AddSingleton(new ActivityRegistration(name, async (sp, json, ct) =>
-        {
-            var input = OrchestrationJson.Deserialize<TInput>(json)!;
-            var output = await sp.GetRequiredService<TActivity>().RunAsync(input, ct);
-            return OrchestrationJson.Serialize(output);
-        }));
-        return services;
-    }
+    private static void Add<TActivity, TInput, TOutput>(DurableTaskRegistry registry, string name)
+        where TActivity : class, IRenderActivity<TInput, TOutput> =>
+        registry.AddActivity(name, services => new ActivityAdapter<TInput, TOutput>(services.GetRequiredService<TActivity>()));
 
-    /// <summary>Registers an entity dispatcher under <paramref name="name"/>.</summary>
-    public static IServiceCollection AddEntity(this IServiceCollection services, string name, Func<EntityOperation, object?> dispatch)
+    // The worker hands each work item its own DI scope; the activity class is resolved from it.
+    private sealed class ActivityAdapter<TInput, TOutput>(IRenderActivity<TInput, TOutput> activity) : TaskActivity<TInput, TOutput>
     {
-        services.AddSingleton(new EntityRegistration(name.ToLowerInvariant(), dispatch));
-        return services;
+        public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) =>
+            activity.RunAsync(input ?? throw new ArgumentNullException(nameof(input), $"Activity {context.Name} needs an input."));
     }
 }

@@ -3,19 +3,18 @@ using System.Text.Json.Serialization;
 namespace HeyGenRender.Pipeline.Orchestration;
 
 /// <summary>
-/// The state and operations of the entity that bounds HeyGen jobs in flight: a weighted counting semaphore with a
+/// The state and operations of the semaphore that bounds HeyGen jobs in flight: a weighted counting semaphore with a
 /// FIFO queue of waiters. A request weighs as many HeyGen jobs as its render will run (a translation into three
 /// languages is three jobs for HeyGen); a waiter is granted only when its whole weight fits, and only in arrival order,
 /// so small requests cannot overtake and starve a large one. A render calls <see cref="Acquire"/> before it creates its HeyGen job; when queued, it waits for
 /// the <c>RenderSlotGranted</c> event (with a timer to ask again). A render calls <see cref="Release"/> once its job
 /// is finished; slots freed go to the waiters in order, and the caller sends each one the event. Both operations
-/// answer <see cref="SlotAnswer.Notify"/> for that reason: an entity cannot raise orchestration events itself.
+/// answer <see cref="SlotAnswer.Notify"/> for that reason: only an orchestration sends events to another.
 /// Holders carry a lease (their render's deadline), so a render that vanished cannot hold a slot for ever.
 /// </summary>
 /// <remarks>
-/// Pure and deterministic (time comes in the request). The Functions app hosts it as
-/// <c>class RenderSlotsEntity : TaskEntity&lt;RenderSlots&gt;</c> with <c>Acquire</c>/<c>Release</c> forwarding to these
-/// methods on <c>State</c>; the local executor dispatches the same operations.
+/// Pure and deterministic (time comes in the request). <see cref="RenderSlotStore"/> keeps it in one blob and applies
+/// each operation atomically, from the <c>AcquireRenderSlot</c> and <c>ReleaseRenderSlot</c> activities, in every host.
 /// </remarks>
 public sealed class RenderSlots
 {

@@ -3,6 +3,7 @@ using HeyGen.Client;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Secrets;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -39,7 +40,7 @@ public sealed partial class WebhookIntake
     private readonly ISecretProvider _secrets;
     private readonly WebhookDedupe _dedupe;
     private readonly IHeyGenJobIndex _index;
-    private readonly IOrchestrationClient _orchestrations;
+    private readonly DurableTaskClient _orchestrations;
     private readonly TimeProvider _time;
     private readonly WebhookIntakeOptions _options;
     private readonly ILogger<WebhookIntake> _logger;
@@ -48,7 +49,7 @@ public sealed partial class WebhookIntake
     /// <param name="secrets">The webhook signing secrets.</param>
     /// <param name="dedupe">The de-duplication markers.</param>
     /// <param name="index">HeyGen id → render id.</param>
-    /// <param name="orchestrations">Durable's client, or the local executor.</param>
+    /// <param name="orchestrations">The Durable Task client.</param>
     /// <param name="time">The clock (timestamps, budget).</param>
     /// <param name="options">Limits.</param>
     /// <param name="logger">Logs (never a signature or secret).</param>
@@ -56,7 +57,7 @@ public sealed partial class WebhookIntake
         ISecretProvider secrets,
         WebhookDedupe dedupe,
         IHeyGenJobIndex index,
-        IOrchestrationClient orchestrations,
+        DurableTaskClient orchestrations,
         TimeProvider time,
         IOptions<WebhookIntakeOptions> options,
         ILogger<WebhookIntake> logger)
@@ -186,7 +187,7 @@ public sealed partial class WebhookIntake
         try
         {
             var instanceId = await FindInstanceAsync(e, notification, cancellationToken).ConfigureAwait(false);
-            var state = instanceId is null ? null : await _orchestrations.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            var state = instanceId is null ? null : await _orchestrations.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
             if (state is null)
             {
                 Log.UnknownInstance(_logger, notification.EventId, notification.EventType, notification.HeyGenId, e.CallbackId);
@@ -194,7 +195,7 @@ public sealed partial class WebhookIntake
                 return Ok("ignored", "unknown_render");
             }
 
-            if (IsFinished(state.RuntimeStatus))
+            if (state.IsCompleted)
             {
                 Log.FinishedInstance(_logger, notification.EventId, notification.EventType, state.InstanceId, state.RuntimeStatus);
                 await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
@@ -208,8 +209,8 @@ public sealed partial class WebhookIntake
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // If it finished meanwhile, there is nothing to retry for.
-                var now = await _orchestrations.GetInstanceAsync(state.InstanceId, cancellationToken).ConfigureAwait(false);
-                if (now is null || IsFinished(now.RuntimeStatus))
+                var now = await _orchestrations.GetInstanceAsync(state.InstanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+                if (now is null || now.IsCompleted)
                 {
                     await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
                     return Ok("ignored", "render_finished");
@@ -249,7 +250,7 @@ public sealed partial class WebhookIntake
     {
         // callback_id is the instance id when the workflow set it; otherwise look the HeyGen ids up.
         if (!string.IsNullOrEmpty(e.CallbackId)
-            && await _orchestrations.GetInstanceAsync(e.CallbackId, cancellationToken).ConfigureAwait(false) is not null)
+            && await _orchestrations.GetInstanceAsync(e.CallbackId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) is not null)
         {
             return e.CallbackId;
         }
@@ -313,10 +314,6 @@ public sealed partial class WebhookIntake
         && value.ValueKind == System.Text.Json.JsonValueKind.String
             ? value.GetString()
             : null;
-
-    private static bool IsFinished(OrchestrationRuntimeStatus status) =>
-        status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed
-            or OrchestrationRuntimeStatus.Terminated or OrchestrationRuntimeStatus.Canceled;
 
     private static string? Header(List<KeyValuePair<string, IEnumerable<string>>> headers, string name) =>
         headers.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).SelectMany(h => h.Value).FirstOrDefault();

@@ -1,6 +1,7 @@
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Webhooks;
+using Microsoft.DurableTask;
 
 namespace HeyGenRender.Pipeline.Workflow;
 
@@ -8,15 +9,21 @@ namespace HeyGenRender.Pipeline.Workflow;
 /// The render workflow: prepare, upload assets (in parallel), take a HeyGen slot, create the job, wait (webhook raced
 /// against a polling timer, bounded by the deadline), release the slot, download the outputs, write result.json —
 /// or error.json with the failed stage. Deterministic: time, waiting and I/O only through the context.
-/// The Functions app calls <see cref="RunAsync"/> from <c>[Function(RenderWorkflowNames.Orchestrator)]</c>.
+/// The Functions app calls <see cref="RunAsync"/> from <c>[Function(RenderWorkflowNames.Orchestrator)]</c> with its
+/// <see cref="TaskOrchestrationContext"/>; the local host registers it with <c>RenderWorkflowRegistry.AddRenderWorkflow</c>.
 /// </summary>
 public static class RenderOrchestrator
 {
     private static readonly TaskOptions s_retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        MaxNumberOfAttempts: 4, FirstRetryInterval: TimeSpan.FromSeconds(5), BackoffCoefficient: 2, MaxRetryInterval: TimeSpan.FromMinutes(1)));
+        maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+
+    // Bounds on the loops, so history stays bounded even if HeyGen keeps throttling or sends events without end;
+    // the deadline ends a render long before either is reached in practice.
+    private const int MaxCreateAttempts = 200;
+    private const int MaxWaitRounds = 5_000;
 
     /// <summary>Runs the workflow; the input is a <see cref="RenderRequest"/>.</summary>
-    public static async Task<RenderOutcome> RunAsync(IRenderOrchestrationContext context)
+    public static async Task<RenderOutcome> RunAsync(TaskOrchestrationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.GetInput<RenderRequest>() ?? throw new InvalidOperationException("The render orchestration needs a RenderRequest input.");
@@ -24,7 +31,7 @@ public static class RenderOrchestrator
         return await run.ExecuteAsync();
     }
 
-    private sealed class Run(IRenderOrchestrationContext context, RenderRequest request)
+    private sealed class Run(TaskOrchestrationContext context, RenderRequest request)
     {
         private readonly CancellationTokenSource _cancelWait = new();
         private readonly DateTime _started = context.CurrentUtcDateTime;
@@ -37,8 +44,6 @@ public static class RenderOrchestrator
         private RenderPlan? _plan;
 
         private DateTime Deadline => _started + request.Timeout;
-
-        private static EntityInstanceId Slots => new(RenderWorkflowNames.SlotsEntity, RenderWorkflowNames.SlotsEntityKey);
 
         public async Task<RenderOutcome> ExecuteAsync()
         {
@@ -54,7 +59,7 @@ public static class RenderOrchestrator
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 var code = ex is TaskFailedException tf ? ErrorCodeOf(tf) : "error";
-                return await FailAsync(code, ex is TaskFailedException f ? f.ErrorMessage : ex.Message);
+                return await FailAsync(code, ex is TaskFailedException f ? MessageOf(f) : ex.Message);
             }
             finally
             {
@@ -114,30 +119,31 @@ public static class RenderOrchestrator
             // Set before asking: a render that stops while queued must leave the queue, or the slot it is later
             // granted stays taken until its lease runs out.
             _holdsSlot = true;
-            var answer = await CallSlotsAsync(RenderSlots.AcquireOperation);
+            var answer = await CallSlotsAsync(RenderWorkflowNames.AcquireSlot);
             while (!answer.Granted)
             {
                 Status(20, $"queued for a HeyGen slot, position {answer.Position}");
                 using var cts = new CancellationTokenSource();
                 var granted = context.WaitForExternalEvent<object?>(RenderWorkflowNames.SlotGrantedEvent, cts.Token);
-                var recheck = context.CreateTimer(Min(context.CurrentUtcDateTime + _plan!.SlotRecheckInterval, Deadline), cts.Token);
+                var recheckAt = Min(context.CurrentUtcDateTime + _plan!.SlotRecheckInterval, Deadline);
+                var recheck = context.CreateTimer(recheckAt, cts.Token);
                 var winner = await Task.WhenAny(granted, recheck, _cancelled!);
                 cts.Cancel();
                 ThrowIfCancelled(winner);
-                if (context.CurrentUtcDateTime >= Deadline)
+                if (winner == recheck && recheckAt >= Deadline)
                 {
                     throw new RenderStopped("timeout", $"No HeyGen slot became free within the timeout of {request.Timeout}.");
                 }
 
                 // A grant event or a recheck: ask again (idempotent for a holder).
-                answer = await CallSlotsAsync(RenderSlots.AcquireOperation);
+                answer = await CallSlotsAsync(RenderWorkflowNames.AcquireSlot);
             }
         }
 
-        private async Task<SlotAnswer> CallSlotsAsync(string operation)
+        private async Task<SlotAnswer> CallSlotsAsync(string activity)
         {
-            var answer = await context.Entities.CallEntityAsync<SlotAnswer>(Slots, operation, new SlotRequest(
-                context.InstanceId, _plan?.ConcurrencyLimit ?? 1, context.CurrentUtcDateTime, Deadline + TimeSpan.FromMinutes(10), _plan?.HeyGenJobs ?? 1));
+            var answer = await context.CallActivityAsync<SlotAnswer>(activity, new SlotRequest(
+                context.InstanceId, _plan?.ConcurrencyLimit ?? 1, context.CurrentUtcDateTime, Deadline + TimeSpan.FromMinutes(10), _plan?.HeyGenJobs ?? 1), s_retry);
             foreach (var other in answer.Notify)
             {
                 context.SendEvent(other, RenderWorkflowNames.SlotGrantedEvent, other);
@@ -151,14 +157,14 @@ public static class RenderOrchestrator
             if (_holdsSlot)
             {
                 _holdsSlot = false;
-                await CallSlotsAsync(RenderSlots.ReleaseOperation);
+                await CallSlotsAsync(RenderWorkflowNames.ReleaseSlot);
             }
         }
 
         private async Task<string> CreateJobAsync(IReadOnlyList<UploadedAsset> assets)
         {
             var input = new CreateJobInput(context.InstanceId, request.JobBlob, assets);
-            while (true)
+            for (var attempt = 1; attempt <= MaxCreateAttempts; attempt++)
             {
                 Status(25, "creating the HeyGen job");
                 _counters = _counters with { CreateAttempts = _counters.CreateAttempts + 1 };
@@ -196,6 +202,8 @@ public static class RenderOrchestrator
                     cts.Cancel();
                 }
             }
+
+            throw new RenderStopped("timeout", $"HeyGen kept throttling after {MaxCreateAttempts} attempts.");
         }
 
         private async Task<(JobSnapshot Snapshot, string DetectedBy)> WaitAsync(JobRef job)
@@ -203,11 +211,12 @@ public static class RenderOrchestrator
             var mode = _plan!.WaitMode;
             var polls = 0;
             var nextPoll = NextPoll(mode, polls);
-            while (true)
+            for (var round = 1; round <= MaxWaitRounds; round++)
             {
                 Status(40, polls == 0 ? "rendering" : $"rendering (checked {polls}x)", job.HeyGenId);
                 using var cts = new CancellationTokenSource();
-                var timer = context.CreateTimer(Min(nextPoll, Deadline), cts.Token);
+                var fireAt = Min(nextPoll, Deadline);
+                var timer = context.CreateTimer(fireAt, cts.Token);
                 var hook = mode == WaitMode.Poll ? null : context.WaitForExternalEvent<WebhookNotification>(RenderEvents.HeyGenWebhook, cts.Token);
                 var winner = hook is null ? await Task.WhenAny(timer, _cancelled!) : await Task.WhenAny(timer, hook, _cancelled!);
                 cts.Cancel();
@@ -233,25 +242,27 @@ public static class RenderOrchestrator
                     continue;
                 }
 
-                var atDeadline = context.CurrentUtcDateTime >= Deadline;
-                if (context.CurrentUtcDateTime >= nextPoll || atDeadline)
+                // The timer fired: poll. Judge by the timer's own target, not by the clock: the Azure Storage backend can
+                // deliver a timer up to a second early (queue visibility is in whole seconds), and waiting again for that
+                // second spins the orchestration through timer after timer.
+                var atDeadline = fireAt >= Deadline;
+                _counters = _counters with { Polls = _counters.Polls + 1 };
+                var snapshot = await Guard(context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry));
+                if (snapshot.IsTerminal)
                 {
-                    _counters = _counters with { Polls = _counters.Polls + 1 };
-                    var snapshot = await Guard(context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry));
-                    if (snapshot.IsTerminal)
-                    {
-                        return (snapshot, "poll");
-                    }
-
-                    polls++;
-                    nextPoll = NextPoll(mode, polls);
+                    return (snapshot, "poll");
                 }
+
+                polls++;
+                nextPoll = NextPoll(mode, polls);
 
                 if (atDeadline)
                 {
                     throw new RenderStopped("timeout", $"HeyGen did not finish within the timeout of {request.Timeout}.");
                 }
             }
+
+            throw new RenderStopped("timeout", $"HeyGen's job did not finish after {MaxWaitRounds} checks and events.");
         }
 
         private DateTime NextPoll(WaitMode mode, int polls) =>
@@ -299,10 +310,14 @@ public static class RenderOrchestrator
 
         private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
+        // A failure message of the form "heygen:{code} {message}" carries HeyGen's error code.
         private static string ErrorCodeOf(TaskFailedException failure) =>
-            failure.ErrorMessage.StartsWith("heygen:", StringComparison.Ordinal) && failure.ErrorMessage.IndexOf(' ', StringComparison.Ordinal) is > 7 and var space
-                ? failure.ErrorMessage[7..space]
+            MessageOf(failure) is var message && message.StartsWith("heygen:", StringComparison.Ordinal) && message.IndexOf(' ', StringComparison.Ordinal) is > 7 and var space
+                ? message[7..space]
                 : "error";
+
+        // FailureDetails can be missing on some backends; the exception's own message still names the activity.
+        private static string MessageOf(TaskFailedException failure) => failure.FailureDetails?.ErrorMessage ?? failure.Message;
     }
 
     // Ends the render with error.json; thrown inside the orchestrator only, so never replay-sensitive.

@@ -30,11 +30,11 @@ public static class RenderWorkflowNames
     /// <summary>Writes <c>error.json</c>: <see cref="WriteErrorInput"/> → blob name.</summary>
     public const string WriteError = "WriteError";
 
-    /// <summary>The entity that bounds HeyGen jobs in flight (a FIFO semaphore); see <see cref="Orchestration.RenderSlots"/>.</summary>
-    public const string SlotsEntity = "renderslots";
+    /// <summary>Takes a HeyGen slot or joins the queue: <see cref="Orchestration.SlotRequest"/> → <see cref="Orchestration.SlotAnswer"/> (see <see cref="Orchestration.RenderSlots"/>).</summary>
+    public const string AcquireSlot = "AcquireRenderSlot";
 
-    /// <summary>The key of the one semaphore instance (per HeyGen account).</summary>
-    public const string SlotsEntityKey = "heygen";
+    /// <summary>Frees a HeyGen slot (or a place in the queue): <see cref="Orchestration.SlotRequest"/> → <see cref="Orchestration.SlotAnswer"/>.</summary>
+    public const string ReleaseSlot = "ReleaseRenderSlot";
 
     /// <summary>The event the semaphore's releaser sends to a waiting render when it hands it a slot.</summary>
     public const string SlotGrantedEvent = "RenderSlotGranted";

@@ -2,19 +2,21 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Tests.Support;
 using HeyGenRender.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HeyGenRender.Pipeline.Tests.Api;
 
-public sealed class InboxHandlerTests : IClassFixture<AzuriteFixture>
+public sealed class InboxHandlerTests : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private readonly BlobServiceClient _blobs;
     private readonly StorageOptions _storage;
-    private readonly RecordingOrchestrationClient _orchestrations = new();
-    private readonly InboxHandler _inbox;
+    private ScriptedRenderEngine _orchestrations = null!;
+    private InboxHandler _inbox = null!;
     private readonly BlobContainerClient _requests;
     private readonly BlobContainerClient _failed;
 
@@ -27,13 +29,20 @@ public sealed class InboxHandlerTests : IClassFixture<AzuriteFixture>
             RendersContainer = AzuriteFixture.UniqueContainerName("out"),
             FailedRequestsContainer = AzuriteFixture.UniqueContainerName("failed"),
         };
-        var options = Options.Create(_storage);
-        var starter = new RenderStarter(_orchestrations, new RenderJobStore(_blobs, options), new JobAssetChecker(_blobs), NullLogger<RenderStarter>.Instance);
-        _inbox = new InboxHandler(_blobs, starter, options, new ManualTimeProvider(), NullLogger<InboxHandler>.Instance);
         _requests = _blobs.GetBlobContainerClient(_storage.RequestsContainer);
         _requests.CreateIfNotExists();
         _failed = _blobs.GetBlobContainerClient(_storage.FailedRequestsContainer);
     }
+
+    public async Task InitializeAsync()
+    {
+        _orchestrations = await ScriptedRenderEngine.StartAsync();
+        var options = Options.Create(_storage);
+        var starter = new RenderStarter(_orchestrations.Client, new RenderJobStore(_blobs, options), new JobAssetChecker(_blobs), NullLogger<RenderStarter>.Instance);
+        _inbox = new InboxHandler(_blobs, starter, options, new ManualTimeProvider(), NullLogger<InboxHandler>.Instance);
+    }
+
+    public async Task DisposeAsync() => await _orchestrations.DisposeAsync();
 
     private string LipsyncSpec =>
         """{"version": 1, "kind": "lipsync", "lipsync": {"video": {"blob": "batch/v.mp4", "container": "IN"}, "audio": {"blob": "batch/a.mp3", "container": "IN"}}}"""
@@ -50,8 +59,8 @@ public sealed class InboxHandlerTests : IClassFixture<AzuriteFixture>
 
         Assert.Equal(InboxStatus.Started, outcome.Status);
         Assert.Equal(RenderIds.FromInboxBlob(_storage.RequestsContainer, "batch/job.json", etag), outcome.RenderId);
-        Assert.Equal(outcome.RenderId, Assert.Single(_orchestrations.Scheduled).InstanceId);
-        var input = JsonSerializer.Deserialize<RenderRequest>((await _orchestrations.GetInstanceAsync(outcome.RenderId!))!.SerializedInput!)!;
+        Assert.Equal(outcome.RenderId, Assert.Single(await _orchestrations.InstancesAsync()));
+        var input = JsonSerializer.Deserialize<RenderRequest>((await _orchestrations.Client.GetInstanceAsync(outcome.RenderId!, getInputsAndOutputs: true))!.SerializedInput!, OrchestrationJson.Options)!;
         Assert.Equal($"inbox:{_storage.RequestsContainer}/batch/job.json", input.Source);
         Assert.True(await _requests.GetBlobClient("batch/job.json").ExistsAsync());
     }
@@ -69,7 +78,7 @@ public sealed class InboxHandlerTests : IClassFixture<AzuriteFixture>
         Assert.Equal(InboxStatus.Started, first.Status);
         Assert.Equal(InboxStatus.AlreadyStarted, second.Status);
         Assert.Equal(first.RenderId, second.RenderId);
-        Assert.Single(_orchestrations.Scheduled);
+        Assert.Single(await _orchestrations.InstancesAsync());
     }
 
     [Fact]
@@ -96,7 +105,7 @@ public sealed class InboxHandlerTests : IClassFixture<AzuriteFixture>
         var outcome = await _inbox.HandleAsync("bad/job.json");
 
         Assert.Equal(InboxStatus.Rejected, outcome.Status);
-        Assert.Empty(_orchestrations.Scheduled);
+        Assert.Empty(await _orchestrations.InstancesAsync());
         Assert.False(await _requests.GetBlobClient("bad/job.json").ExistsAsync());
         Assert.Equal(Bad, (await _failed.GetBlobClient("bad/job.json").DownloadContentAsync()).Value.Content.ToString());
 
@@ -154,7 +163,7 @@ public sealed class InboxHandlerTests : IClassFixture<AzuriteFixture>
         var outcome = await _inbox.HandleAsync(name);
 
         Assert.Equal(InboxStatus.Ignored, outcome.Status);
-        Assert.Empty(_orchestrations.Scheduled);
+        Assert.Empty(await _orchestrations.InstancesAsync());
         Assert.False(await _failed.ExistsAsync() && await _failed.GetBlobClient(name).ExistsAsync());
     }
 

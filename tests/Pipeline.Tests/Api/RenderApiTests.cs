@@ -5,14 +5,16 @@ using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Tests.Support;
 using HeyGenRender.Pipeline.Workflow;
 using HeyGenRender.TestSupport;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HeyGenRender.Pipeline.Tests.Api;
 
-public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
+public sealed class RenderApiTests : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private const string AvatarSpec = """
         {"version": 1, "kind": "avatar", "avatar": {"look_id": "look_1", "script": "Hello.", "background": {"image": {"blob": "bg.png", "container": "__INBOX__"}}}}
@@ -20,9 +22,9 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
 
     private readonly BlobServiceClient _blobs;
     private readonly StorageOptions _storage;
-    private readonly RecordingOrchestrationClient _orchestrations = new();
-    private readonly RenderApi _api;
     private readonly string _spec;
+    private ScriptedRenderEngine _orchestrations = null!;
+    private RenderApi _api = null!;
 
     public RenderApiTests(AzuriteFixture azurite)
     {
@@ -32,11 +34,18 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
             RequestsContainer = AzuriteFixture.UniqueContainerName("in"),
             RendersContainer = AzuriteFixture.UniqueContainerName("out"),
         };
-        var jobs = new RenderJobStore(_blobs, Options.Create(_storage));
-        var starter = new RenderStarter(_orchestrations, jobs, new JobAssetChecker(_blobs), NullLogger<RenderStarter>.Instance);
-        _api = new RenderApi(starter, _orchestrations);
         _spec = AvatarSpec.Replace("__INBOX__", _storage.RequestsContainer, StringComparison.Ordinal);
     }
+
+    public async Task InitializeAsync()
+    {
+        _orchestrations = await ScriptedRenderEngine.StartAsync();
+        var jobs = new RenderJobStore(_blobs, Options.Create(_storage));
+        var starter = new RenderStarter(_orchestrations.Client, jobs, new JobAssetChecker(_blobs), NullLogger<RenderStarter>.Instance);
+        _api = new RenderApi(starter, _orchestrations.Client);
+    }
+
+    public async Task DisposeAsync() => await _orchestrations.DisposeAsync();
 
     [Fact]
     public async Task StartAsync_ValidSpec_Returns202WithStatusUrlAndSchedulesReferencesOnly()
@@ -50,13 +59,14 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
         var id = body.GetProperty("id").GetString()!;
         Assert.Equal($"/api/renders/{id}", body.GetProperty("status_url").GetString());
         Assert.Equal($"/api/renders/{id}", response.Headers["Location"]);
-        Assert.Equal((RenderStarter.OrchestratorName, id), Assert.Single(_orchestrations.Scheduled));
+        var instance = await _orchestrations.Client.GetInstanceAsync(id, getInputsAndOutputs: true);
+        Assert.Equal(RenderStarter.OrchestratorName, instance!.Name);
 
-        var input = JsonSerializer.Deserialize<RenderRequest>((await _orchestrations.GetInstanceAsync(id))!.SerializedInput!)!;
+        var input = JsonSerializer.Deserialize<RenderRequest>(instance.SerializedInput!, OrchestrationJson.Options)!;
         Assert.Equal(new BlobLocation(_storage.RendersContainer, $"{id}/job.json"), input.JobBlob);
         Assert.Equal(new OutputLocation("renders", id), input.Output);
         Assert.Equal(RenderKind.Avatar, input.Kind);
-        Assert.DoesNotContain("Hello.", (await _orchestrations.GetInstanceAsync(id))!.SerializedInput!, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hello.", instance.SerializedInput!, StringComparison.Ordinal);
 
         var stored = await new RenderJobStore(_blobs, Options.Create(_storage)).ReadAsync(input.JobBlob);
         Assert.Equal("Hello.", ((AvatarVideoJob)stored.Job).Script);
@@ -74,7 +84,7 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
         Assert.Equal(200, second.StatusCode);
         Assert.Equal(Json(first).GetProperty("id").GetString(), Json(second).GetProperty("id").GetString());
         Assert.Equal(RenderIds.FromIdempotencyKey("order-42"), Json(first).GetProperty("id").GetString());
-        Assert.Single(_orchestrations.Scheduled);
+        Assert.Single(await _orchestrations.InstancesAsync());
     }
 
     [Fact]
@@ -87,7 +97,7 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
 
         Assert.Equal(409, response.StatusCode);
         Assert.Equal("idempotency_key_reused", Json(response).GetProperty("error").GetProperty("code").GetString());
-        Assert.Single(_orchestrations.Scheduled);
+        Assert.Single(await _orchestrations.InstancesAsync());
     }
 
     [Fact]
@@ -101,7 +111,7 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
         Assert.Equal(
             [("avatar.voice", "unknown field (did you mean 'voice_id'?)"), ("avatar.look_id", "required"), ("avatar.script", "required (or give an audio asset)")],
             error.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("field").GetString(), e.GetProperty("message").GetString())));
-        Assert.Empty(_orchestrations.Scheduled);
+        Assert.Empty(await _orchestrations.InstancesAsync());
     }
 
     [Fact]
@@ -113,7 +123,7 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
         var error = Assert.Single(Json(response).GetProperty("error").GetProperty("errors").EnumerateArray());
         Assert.Equal("avatar.background.image.blob", error.GetProperty("field").GetString());
         Assert.Equal($"not found ({_storage.RequestsContainer}/bg.png)", error.GetProperty("message").GetString());
-        Assert.Empty(_orchestrations.Scheduled);
+        Assert.Empty(await _orchestrations.InstancesAsync());
     }
 
     [Fact]
@@ -145,7 +155,7 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
     {
         await UploadAssetAsync("bg.png");
         var id = Json(await _api.StartAsync(Body(_spec), null)).GetProperty("id").GetString()!;
-        _orchestrations.Set(id, OrchestrationRuntimeStatus.Running, """{"stage": "waiting", "progress": 40, "heygen_id": "vid_1"}""");
+        await _orchestrations.SetAsync(id, OrchestrationRuntimeStatus.Running, """{"stage": "waiting", "progress": 40, "heygen_id": "vid_1"}""");
 
         var response = await _api.GetStatusAsync(id);
 
@@ -165,8 +175,8 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
         await UploadAssetAsync("bg.png");
         var ok = Json(await _api.StartAsync(Body(_spec), "k-ok")).GetProperty("id").GetString()!;
         var bad = Json(await _api.StartAsync(Body(_spec), "k-bad")).GetProperty("id").GetString()!;
-        _orchestrations.Set(ok, OrchestrationRuntimeStatus.Completed);
-        _orchestrations.Set(bad, OrchestrationRuntimeStatus.Failed, failure: "HeyGen said no");
+        await _orchestrations.SetAsync(ok, OrchestrationRuntimeStatus.Completed);
+        await _orchestrations.SetAsync(bad, OrchestrationRuntimeStatus.Failed, failure: "HeyGen said no");
 
         var okBody = Json(await _api.GetStatusAsync(ok));
         var badBody = Json(await _api.GetStatusAsync(bad));
@@ -184,7 +194,7 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
         var id = Json(await _api.StartAsync(Body(_spec), "k-languages")).GetProperty("id").GetString()!;
         var written = new RenderOutcome("completed", new BlobLocation("renders", $"{id}/result.json"), "tr_1", null, null, new RenderCounters(1, 0, 2, 0, 2),
             [new BlobLocation("renders", $"{id}/spanish-spain/video.mp4"), new BlobLocation("renders", $"{id}/french-france/video.mp4")]);
-        _orchestrations.Set(id, OrchestrationRuntimeStatus.Completed, output: JsonSerializer.Serialize(written, OrchestrationJson.Options));
+        await _orchestrations.SetAsync(id, OrchestrationRuntimeStatus.Completed, output: JsonSerializer.Serialize(written, OrchestrationJson.Options));
 
         var body = Json(await _api.GetStatusAsync(id));
 
@@ -195,13 +205,13 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
 
     [Theory]
     [InlineData("failed", "wait", "MODERATION_REJECTED", "failed")]
-    [InlineData("cancelled", "upload", "cancelled", "canceled")]
+    [InlineData("cancelled", "upload", "cancelled", "cancelled")]
     public async Task GetStatusAsync_RenderEndedWithoutVideo_ReportsItsOutcomeNotTheRuntimeStatus(string outcome, string stage, string code, string expectedStatus)
     {
         await UploadAssetAsync("bg.png");
         var id = Json(await _api.StartAsync(Body(_spec), "k-" + outcome)).GetProperty("id").GetString()!;
         var written = new RenderOutcome(outcome, new BlobLocation("renders", $"{id}/error.json"), "vid_1", stage, code, new RenderCounters(1, 0, 0, 0, 0));
-        _orchestrations.Set(id, OrchestrationRuntimeStatus.Completed, output: JsonSerializer.Serialize(written, OrchestrationJson.Options));
+        await _orchestrations.SetAsync(id, OrchestrationRuntimeStatus.Completed, output: JsonSerializer.Serialize(written, OrchestrationJson.Options));
 
         var body = Json(await _api.GetStatusAsync(id));
 
@@ -215,13 +225,13 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
     [Fact]
     public async Task CancelAsync_RunningRender_RaisesCancelAndReturns202()
     {
-        _orchestrations.Set("r-run", OrchestrationRuntimeStatus.Running);
+        await _orchestrations.SetAsync("r-run", OrchestrationRuntimeStatus.Running);
 
         var response = await _api.CancelAsync("r-run");
 
         Assert.Equal(202, response.StatusCode);
-        var raised = Assert.Single(_orchestrations.RaisedEvents);
-        Assert.Equal(("r-run", RenderEvents.Cancel), (raised.InstanceId, raised.EventName));
+        var raised = Assert.Single(await _orchestrations.ReceivedAsync("r-run"));
+        Assert.Equal(RenderEvents.Cancel, raised.EventName);
     }
 
     [Theory]
@@ -230,12 +240,13 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>
     [InlineData(OrchestrationRuntimeStatus.Terminated)]
     public async Task CancelAsync_FinishedRender_Returns409(OrchestrationRuntimeStatus status)
     {
-        _orchestrations.Set("r-done", status);
+        await _orchestrations.SetAsync("r-done", status);
 
         var response = await _api.CancelAsync("r-done");
 
         Assert.Equal(409, response.StatusCode);
-        Assert.Empty(_orchestrations.RaisedEvents);
+        Assert.Empty(await _orchestrations.AllReceivedAsync());
+        Assert.Contains("already finished", response.Body!, StringComparison.Ordinal);
     }
 
     [Fact]

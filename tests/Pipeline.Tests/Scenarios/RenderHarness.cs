@@ -2,6 +2,7 @@ using System.Text;
 using Azure.Storage.Blobs;
 using HeyGen.Client;
 using HeyGen.Emulator;
+using HeyGenRender.LocalDurableTask;
 using HeyGenRender.Pipeline.DependencyInjection;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
@@ -15,40 +16,52 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HeyGenRender.Pipeline.Tests.Scenarios;
 
 /// <summary>
-/// One scenario's world: the emulator on a loopback port, Azurite (shared), the workflow on the replaying local executor,
-/// the intake engineer's webhook handler on a loopback Kestrel endpoint registered with the emulator, and one
-/// ManualTimeProvider driving all of them. The HeyGen client keeps its production retry and timeout settings.
+/// One scenario's world: the emulator on a loopback port, Azurite (shared), the workflow on the real Durable Task engine
+/// (a Microsoft.DurableTask worker and client over gRPC, on the in-memory backend unless a test asks for Azure Storage),
+/// and the intake's webhook handler on a loopback Kestrel endpoint registered with the emulator. The engine's timers run
+/// on real time, so renders are short (emulator: 1.5 s) and the workflow's intervals are scaled down to match.
+/// The HeyGen client keeps its production retry and timeout settings.
 /// </summary>
 internal sealed class RenderHarness : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
+    /// <summary>How long an emulated render takes unless a scenario says otherwise.</summary>
+    public static readonly TimeSpan RenderDuration = TimeSpan.FromSeconds(1.5);
+
+    private static readonly TimeSpan s_finishTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly IHost _worker;
+    private readonly LocalDurableTaskHost _engine;
     private readonly WebApplication? _webhookApp;
 
-    private RenderHarness(ManualTimeProvider time, HeyGenEmulatorHost emulator, ServiceProvider services, WebApplication? webhookApp, StorageOptions storage, ApiCallCounter counter)
+    private RenderHarness(HeyGenEmulatorHost emulator, IHost worker, LocalDurableTaskHost engine, WebApplication? webhookApp, StorageOptions storage, ApiCallCounter counter)
     {
-        Time = time;
         Emulator = emulator;
-        _services = services;
+        _worker = worker;
+        _engine = engine;
         _webhookApp = webhookApp;
         Storage = storage;
         Calls = counter;
-        Host = services.GetRequiredService<LocalOrchestrationHost>();
-        Blobs = services.GetRequiredService<BlobServiceClient>();
+        Host = worker.Services.GetRequiredService<DurableTaskClient>();
+        Blobs = worker.Services.GetRequiredService<BlobServiceClient>();
+        Services = worker.Services;
     }
-
-    public ManualTimeProvider Time { get; }
 
     public HeyGenEmulatorHost Emulator { get; }
 
-    public LocalOrchestrationHost Host { get; }
+    public DurableTaskClient Host { get; }
+
+    public IServiceProvider Services { get; }
 
     public BlobServiceClient Blobs { get; }
 
@@ -59,10 +72,11 @@ internal sealed class RenderHarness : IAsyncDisposable
     public int PeakJobsInProgress { get; private set; }
 
     public static async Task<RenderHarness> StartAsync(
-        AzuriteFixture azurite, Action<EmulatorOptions>? emulator = null, Action<RenderWorkflowOptions>? workflow = null, bool webhooks = true)
+        AzuriteFixture azurite, Action<EmulatorOptions>? emulator = null, Action<RenderWorkflowOptions>? workflow = null, bool webhooks = true,
+        DurableBackend backend = DurableBackend.InMemory)
     {
-        var time = new ManualTimeProvider();
-        var emulatorOptions = new EmulatorOptions { ApiKey = "test-key", RenderDuration = TimeSpan.FromMinutes(5), RateLimitPerMinute = 0 };
+        var time = TimeProvider.System;
+        var emulatorOptions = new EmulatorOptions { ApiKey = "test-key", RenderDuration = RenderDuration, RateLimitPerMinute = 0 };
         emulator?.Invoke(emulatorOptions);
         var host = await HeyGenEmulatorHost.StartAsync(emulatorOptions, time);
 
@@ -75,7 +89,17 @@ internal sealed class RenderHarness : IAsyncDisposable
         };
         var secrets = new FixedSecrets();
         var counter = new ApiCallCounter();
-        var services = new ServiceCollection();
+        var durable = new LocalDurableTaskOptions
+        {
+            Backend = backend,
+            StorageConnectionString = azurite.ConnectionString,
+            TaskHub = "scenario" + Guid.NewGuid().ToString("N")[..12],
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100),
+        };
+        var engine = await LocalDurableTaskHost.StartAsync(durable, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var worker = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        var services = worker.Services;
+        worker.Logging.ClearProviders();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<TimeProvider>(time);
         // The hosts' own composition (AddRenderIntake, AddRenderWorkflow), so a scenario exercises what they wire;
@@ -97,11 +121,23 @@ internal sealed class RenderHarness : IAsyncDisposable
             // Production retry settings (short HTTP retries inside an activity, a long Retry-After surfaced for a durable
             // timer); only the jitter is off so that a retry's delay, and with it the virtual timeline, is reproducible.
             o.RetryJitter = false;
+            // Scaled like the render: a Retry-After above 1 s becomes a durable timer instead of an in-activity wait.
+            o.MaxRetryAfter = TimeSpan.FromSeconds(1);
         }).AddHttpMessageHandler(() => counter.CreateHandler());
         services.AddRenderWorkflow();
-        services.Configure<RenderWorkflowOptions>(o => workflow?.Invoke(o));
-        services.AddLocalOrchestrationHost();
-        var provider = services.BuildServiceProvider();
+        services.Configure<RenderWorkflowOptions>(o =>
+        {
+            // The production schedule, scaled from minutes to seconds like the emulated render.
+            o.ExpectedRenderTime = RenderDuration;
+            o.PollInterval = TimeSpan.FromSeconds(0.5);
+            o.SafetyNetPollInterval = TimeSpan.FromSeconds(2);
+            o.SlotRecheckInterval = TimeSpan.FromSeconds(1);
+            workflow?.Invoke(o);
+        });
+        services.AddLocalDurableTask(engine, durable, tasks => tasks.AddRenderWorkflow(), OrchestrationJson.Options);
+        var app0 = worker.Build();
+        await app0.StartAsync();
+        var provider = app0.Services;
 
         foreach (var name in new[] { storage.RendersContainer, storage.RequestsContainer, storage.WebhookEventsContainer })
         {
@@ -115,9 +151,10 @@ internal sealed class RenderHarness : IAsyncDisposable
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.ClearProviders();
             app = builder.Build();
-            var intake = provider.GetRequiredService<WebhookIntake>();
             app.MapPost(WebhookIntake.Route, async (HttpContext http) =>
             {
+                await using var scope = provider.CreateAsyncScope();
+                var intake = scope.ServiceProvider.GetRequiredService<WebhookIntake>();
                 var answer = await intake.HandleAsync(http.Request.Body, http.Request.Headers.Select(h => new KeyValuePair<string, IEnumerable<string>>(h.Key, h.Value.Select(v => v ?? ""))), http.RequestAborted);
                 http.Response.StatusCode = answer.StatusCode;
                 if (answer.Body is not null)
@@ -133,11 +170,11 @@ internal sealed class RenderHarness : IAsyncDisposable
         }
 
         counter.Reset();
-        return new RenderHarness(time, host, provider, app, storage, counter);
+        return new RenderHarness(host, app0, engine, app, storage, counter);
     }
 
     /// <summary>Stores the spec and starts a render, as the intake's start handler does.</summary>
-    public async Task<string> StartRenderAsync(string specJson, string? id = null)
+    public async Task<string> StartRenderAsync(string specJson, string? id = null, TimeSpan? timeout = null)
     {
         id ??= RenderIds.New();
         var spec = RenderJobSpecParser.ParseValid(Encoding.UTF8.GetBytes(specJson));
@@ -150,51 +187,67 @@ internal sealed class RenderHarness : IAsyncDisposable
             JobBlob = jobBlob,
             Output = new OutputLocation(Storage.RendersContainer, id),
             WaitMode = spec.Wait.Mode,
-            Timeout = spec.Wait.Timeout,
+            Timeout = timeout ?? spec.Wait.Timeout,
         };
-        await Host.ScheduleNewOrchestrationInstanceAsync(RenderWorkflowNames.Orchestrator, request, id);
+        await Host.ScheduleNewOrchestrationInstanceAsync(RenderWorkflowNames.Orchestrator, request, new StartOrchestrationOptions(id));
         return id;
     }
 
-    /// <summary>Moves virtual time timer by timer until every render finished; no real sleeping.</summary>
-    public async Task<IReadOnlyList<OrchestrationInstanceState>> RunUntilFinishedAsync(IReadOnlyList<string> ids, Func<Task>? eachStep = null, int maxSteps = 5000)
+    /// <summary>Waits (polling the engine every 50 ms) until every render finished, running <paramref name="eachStep"/> at each look.</summary>
+    public async Task<IReadOnlyList<OrchestrationMetadata>> RunUntilFinishedAsync(IReadOnlyList<string> ids, Func<Task>? eachStep = null)
     {
-        for (var step = 0; step < maxSteps; step++)
+        using var timeout = new CancellationTokenSource(s_finishTimeout);
+        while (true)
         {
-            await SettleAsync();
             PeakJobsInProgress = Math.Max(PeakJobsInProgress, Emulator.State.JobsInProgress);
-            var states = await Task.WhenAll(ids.Select(id => Host.GetInstanceAsync(id)));
-            if (states.All(s => s!.IsFinished))
+            var states = await Task.WhenAll(ids.Select(id => Host.GetInstanceAsync(id, getInputsAndOutputs: true)));
+            if (states.All(s => s is { IsCompleted: true }))
             {
                 return states!;
+            }
+
+            if (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException("The renders did not finish: " +
+                    string.Join(", ", states.Where(s => s is not { IsCompleted: true }).Select(s => $"{s?.InstanceId} {s?.RuntimeStatus} {s?.SerializedCustomStatus}")));
             }
 
             if (eachStep is not null)
             {
                 await eachStep();
-                await SettleAsync();
             }
 
-            var next = Time.NextDue ?? throw new InvalidOperationException("Nothing is scheduled, yet renders are unfinished: " +
-                string.Join(", ", states.Where(s => !s!.IsFinished).Select(s => $"{s!.InstanceId} {s.SerializedCustomStatus}")));
-            Time.SetUtcNow(next);
+            await Task.Delay(50, CancellationToken.None);
         }
-
-        throw new TimeoutException("The renders did not finish.");
     }
 
-    public Task<OrchestrationInstanceState> RunUntilFinishedAsync(string id) =>
-        RunUntilFinishedAsync([id]).ContinueWith(t => t.Result[0], TaskScheduler.Default);
+    public async Task<OrchestrationMetadata> RunUntilFinishedAsync(string id) => (await RunUntilFinishedAsync([id]))[0];
 
-    public async Task SettleAsync()
+    /// <summary>Waits (polling every 50 ms) until <paramref name="condition"/> holds.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
     {
-        for (var i = 0; i < 3; i++)
+        using var timeout = new CancellationTokenSource(s_finishTimeout);
+        while (!await condition())
         {
-            await Host.WaitForIdleAsync();
-            await Emulator.WaitForIdleAsync();
-        }
+            if (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Waited in vain for: {what}");
+            }
 
-        await Host.WaitForIdleAsync();
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The render's custom status (JSON), or an empty string.</summary>
+    public async Task<string> CustomStatusAsync(string id) =>
+        (await Host.GetInstanceAsync(id, getInputsAndOutputs: true))?.SerializedCustomStatus ?? "";
+
+    /// <summary>The HeyGen slot semaphore as the renders left it.</summary>
+    public async Task<RenderSlots> SlotsAsync()
+    {
+        var blob = Blobs.GetBlobContainerClient(Storage.WebhookEventsContainer).GetBlobClient(RenderSlotStore.BlobName);
+        return System.Text.Json.JsonSerializer.Deserialize<RenderSlots>((await blob.DownloadContentAsync()).Value.Content.ToMemory().Span,
+            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
     }
 
     public async Task<string?> ReadBlobAsync(string name)
@@ -210,7 +263,9 @@ internal sealed class RenderHarness : IAsyncDisposable
             await _webhookApp.DisposeAsync();
         }
 
-        await _services.DisposeAsync();
+        await _worker.StopAsync();
+        _worker.Dispose();
+        await _engine.DisposeAsync();
         await Emulator.DisposeAsync();
     }
 

@@ -5,6 +5,7 @@ using HeyGen.Emulator;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Workflow;
 using HeyGenRender.TestSupport;
+using Microsoft.DurableTask.Client;
 using Xunit.Abstractions;
 
 namespace HeyGenRender.Pipeline.Tests.Scenarios;
@@ -16,8 +17,8 @@ public sealed class RenderScenarioCollection : ICollectionFixture<AzuriteFixture
 }
 
 /// <summary>
-/// End-to-end renders over real HTTP against the emulator, real blob storage (Azurite) and the replaying executor,
-/// on virtual time: 5 minutes of emulator render time pass in milliseconds.
+/// End-to-end renders over real HTTP against the emulator, real blob storage (Azurite) and the real Durable Task
+/// engine, on real time with the workflow's intervals scaled from minutes to seconds.
 /// </summary>
 [Collection(RenderScenarioCollection.Name)]
 public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelper output)
@@ -37,10 +38,10 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         }
         """;
 
-    private async Task<OrchestrationInstanceState> Finish(RenderHarness h, string id)
+    private async Task<OrchestrationMetadata> Finish(RenderHarness h, string id)
     {
         var state = await h.RunUntilFinishedAsync(id);
-        output.WriteLine($"{id}: {state.RuntimeStatus} {state.SerializedOutput} {state.FailureMessage} {await h.ReadBlobAsync($"{id}/error.json")}");
+        output.WriteLine($"{id}: {state.RuntimeStatus} {state.SerializedOutput} {state.FailureDetails?.ErrorMessage} {await h.ReadBlobAsync($"{id}/error.json")}");
         return state;
     }
 
@@ -78,9 +79,11 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
 
         AssertCreditsMatchTheEmulatorsCharge(h, result, "avatar_iv", 0.1m);
 
-        output.WriteLine($"FIGURE webhook path: {h.Calls.Total} HeyGen API calls per video (render 5 min emulator time): {h.Calls.Describe()}");
+        output.WriteLine($"FIGURE webhook path: {h.Calls.Total} HeyGen API calls per video (render 1.5 s emulator time): {h.Calls.Describe()}");
         Assert.True(h.Calls.Total <= 4, h.Calls.Describe());
-        Assert.DoesNotContain(h.Host.GetHistory(id), e => e.Data?.Contains("sig=", StringComparison.Ordinal) == true);
+        // History carries references, never a presigned URL's signature.
+        var stored = (await h.Host.GetInstanceAsync(id, getInputsAndOutputs: true))!;
+        Assert.DoesNotContain("sig=", stored.SerializedInput + stored.SerializedOutput + stored.SerializedCustomStatus, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,9 +100,9 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         var polls = result.GetProperty("heygen_calls").GetProperty("polls").GetInt32();
         var finished = result.GetProperty("timings").GetProperty("heygen_finished").GetDateTime();
         var created = result.GetProperty("timings").GetProperty("created").GetDateTime();
-        output.WriteLine($"FIGURE polling path: {h.Calls.Total} HeyGen API calls per video ({polls} polls; detected {(finished - created).TotalSeconds:0} s after create for a 300 s render): {h.Calls.Describe()}");
+        output.WriteLine($"FIGURE polling path: {h.Calls.Total} HeyGen API calls per video ({polls} polls; detected {(finished - created).TotalSeconds:0.0} s after create for a 1.5 s render): {h.Calls.Describe()}");
         Assert.InRange(polls, 1, 4);
-        Assert.InRange((finished - created).TotalSeconds, 300, 360);
+        Assert.InRange((finished - created).TotalSeconds, 1.4, 6);
     }
 
     [Fact]
@@ -122,7 +125,7 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         await using var h = await RenderHarness.StartAsync(azurite, e =>
         {
             e.Faults.Add(new FaultRule { Kind = FaultKind.WebhookDuplicate });
-            e.Faults.Add(new FaultRule { Kind = FaultKind.WebhookReorder, Delay = TimeSpan.FromSeconds(20) });
+            e.Faults.Add(new FaultRule { Kind = FaultKind.WebhookReorder, Delay = TimeSpan.FromSeconds(1) });
         });
         var first = await h.StartRenderAsync(AvatarSpec("webhook"));
         var second = await h.StartRenderAsync(AvatarSpec("webhook", script: "A second, different script."));
@@ -145,7 +148,7 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     public async Task Render_429StormOnCreate_WaitsRetryAfterOnDurableTimerAndSucceeds()
     {
         await using var h = await RenderHarness.StartAsync(azurite, e =>
-            e.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, PathPrefix = "/v3/videos", Method = "POST", Count = 3, RetryAfterSeconds = 90 }));
+            e.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, PathPrefix = "/v3/videos", Method = "POST", Count = 3, RetryAfterSeconds = 2 }));
         var id = await h.StartRenderAsync(AvatarSpec("auto"));
 
         var state = await Finish(h, id);
@@ -154,8 +157,7 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
         Assert.Equal(3, result.GetProperty("heygen_calls").GetProperty("throttled").GetInt32());
         var timings = result.GetProperty("timings");
-        Assert.True((timings.GetProperty("created").GetDateTime() - timings.GetProperty("started").GetDateTime()).TotalSeconds >= 270, "3 x Retry-After 90 s were waited out");
-        Assert.Equal(3, h.Host.GetHistory(id).Count(e => e.Type == HistoryEventType.TimerCreated && e.Timestamp < timings.GetProperty("created").GetDateTime()));
+        Assert.True((timings.GetProperty("created").GetDateTime() - timings.GetProperty("started").GetDateTime()).TotalSeconds >= 6, "3 x Retry-After 2 s were waited out");
     }
 
     [Fact]
@@ -191,15 +193,16 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     [Fact]
     public async Task Render_HeyGenSlowerThanTimeout_WritesTimeoutError()
     {
-        await using var h = await RenderHarness.StartAsync(azurite, e => e.RenderDuration = TimeSpan.FromMinutes(30));
-        var id = await h.StartRenderAsync(AvatarSpec("auto", timeoutMinutes: 10));
+        await using var h = await RenderHarness.StartAsync(azurite, e => e.RenderDuration = TimeSpan.FromMinutes(1));
+        var started = TimeProvider.System.GetUtcNow();
+        var id = await h.StartRenderAsync(AvatarSpec("auto"), timeout: TimeSpan.FromSeconds(3));
 
         await h.RunUntilFinishedAsync(id);
 
         var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
         Assert.Equal("wait", error.GetProperty("stage").GetString());
         Assert.Equal("timeout", error.GetProperty("failure_code").GetString());
-        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 10, 0, TimeSpan.Zero), h.Time.GetUtcNow());
+        Assert.InRange((TimeProvider.System.GetUtcNow() - started).TotalSeconds, 3, 30);
     }
 
     [Fact]
@@ -211,7 +214,7 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
 
         await h.RunUntilFinishedAsync([id], async () =>
         {
-            if (!cancelled && h.Time.GetUtcNow() >= new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) && h.Emulator.State.Jobs.Count == 1)
+            if (!cancelled && h.Emulator.State.Jobs.Count == 1 && (await h.CustomStatusAsync(id)).Contains("\"stage\":\"wait\"", StringComparison.Ordinal))
             {
                 cancelled = true;
                 await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
@@ -230,18 +233,15 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         await using var h = await RenderHarness.StartAsync(azurite, e =>
             e.Faults.Add(new FaultRule { Kind = FaultKind.RateLimit, PathPrefix = "/v3/videos", Method = "POST", Count = 1, RetryAfterSeconds = 600 }));
         var id = await h.StartRenderAsync(AvatarSpec("auto"));
-        var start = h.Time.GetUtcNow();
-        await h.SettleAsync();
-        var status = (await h.Host.GetInstanceAsync(id))!.SerializedCustomStatus;
-        Assert.Contains("busy", status, StringComparison.Ordinal);
+        await RenderHarness.WaitUntilAsync(async () => (await h.CustomStatusAsync(id)).Contains("busy", StringComparison.Ordinal), "the render waits out Retry-After");
 
         await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
-        await h.SettleAsync();
+        var cancelledAt = TimeProvider.System.GetUtcNow();
 
         // The Retry-After timer is cancelled with the render, so the instance completes now, not 10 minutes later.
-        var state = (await h.Host.GetInstanceAsync(id))!;
+        var state = await h.RunUntilFinishedAsync(id);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
-        Assert.Equal(start, h.Time.GetUtcNow());
+        Assert.InRange((TimeProvider.System.GetUtcNow() - cancelledAt).TotalSeconds, 0, 30);
         Assert.Equal("cancelled", Json(await h.ReadBlobAsync($"{id}/error.json")).GetProperty("failure_code").GetString());
     }
 
@@ -249,11 +249,11 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     public async Task Render_CancelledWhileQueuedForASlot_LeavesTheQueueAndNextRenderGetsTheSlot()
     {
         await using var h = await RenderHarness.StartAsync(azurite, workflow: w => w.ConcurrencyLimit = 1);
-        var first = await h.StartRenderAsync(AvatarSpec("auto", script: "First render."));
-        await h.SettleAsync();
+        var first = await h.StartRenderAsync(AvatarSpec("auto", script: "First render."), timeout: TimeSpan.FromMinutes(2));
+        await RenderHarness.WaitUntilAsync(async () => (await h.CustomStatusAsync(first)).Contains("\"create\"", StringComparison.Ordinal)
+            || (await h.CustomStatusAsync(first)).Contains("\"wait\"", StringComparison.Ordinal), "the first render holds the slot");
         var queued = await h.StartRenderAsync(AvatarSpec("auto", script: "Queued render."));
-        await h.SettleAsync();
-        Assert.Contains("queued", (await h.Host.GetInstanceAsync(queued))!.SerializedCustomStatus, StringComparison.Ordinal);
+        await RenderHarness.WaitUntilAsync(async () => (await h.CustomStatusAsync(queued)).Contains("queued", StringComparison.Ordinal), "the second render is queued");
         await h.Host.RaiseEventAsync(queued, RenderEvents.Cancel, null);
         var third = await h.StartRenderAsync(AvatarSpec("auto", script: "Third render."));
 
@@ -262,7 +262,7 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.Equal(OrchestrationRuntimeStatus.Completed, states[2].RuntimeStatus);
         Assert.Null(await h.ReadBlobAsync($"{third}/error.json"));
         Assert.Equal("cancelled", Json(await h.ReadBlobAsync($"{queued}/error.json")).GetProperty("failure_code").GetString());
-        var slots = JsonSerializer.Deserialize<RenderSlots>(h.Host.GetEntityStateJson(new EntityInstanceId(RenderWorkflowNames.SlotsEntity, RenderWorkflowNames.SlotsEntityKey))!, OrchestrationJson.Options)!;
+        var slots = await h.SlotsAsync();
         Assert.Empty(slots.Holders);
         Assert.Empty(slots.Waiters);
     }
@@ -310,8 +310,8 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
 
         Assert.All(states, s => Assert.Equal(OrchestrationRuntimeStatus.Completed, s.RuntimeStatus));
         var throttled = h.Calls.Count(c => c.Status == 429);
-        var slots = JsonSerializer.Deserialize<RenderSlots>(h.Host.GetEntityStateJson(new EntityInstanceId(RenderWorkflowNames.SlotsEntity, RenderWorkflowNames.SlotsEntityKey))!, OrchestrationJson.Options)!;
-        output.WriteLine($"FIGURE burst: {renders} renders, limit {limit}: peak HeyGen jobs in flight {h.PeakJobsInProgress} (semaphore peak {slots.Peak}), 429 answers {throttled}, API calls {h.Calls.Total} ({(double)h.Calls.Total / renders:0.0}/video), virtual time {(h.Time.GetUtcNow() - new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)).TotalMinutes:0} min");
+        var slots = await h.SlotsAsync();
+        output.WriteLine($"FIGURE burst: {renders} renders, limit {limit}: peak HeyGen jobs in flight {h.PeakJobsInProgress} (semaphore peak {slots.Peak}), 429 answers {throttled}, API calls {h.Calls.Total} ({(double)h.Calls.Total / renders:0.0}/video)");
         Assert.InRange(h.PeakJobsInProgress, 1, limit);
         Assert.Equal(limit, slots.Peak);
         Assert.Equal(0, throttled);
@@ -343,7 +343,7 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
 
         Assert.All(states, s => Assert.Equal(OrchestrationRuntimeStatus.Completed, s.RuntimeStatus));
         var throttled = h.Calls.Count(c => c.Status == 429);
-        var slots = JsonSerializer.Deserialize<RenderSlots>(h.Host.GetEntityStateJson(new EntityInstanceId(RenderWorkflowNames.SlotsEntity, RenderWorkflowNames.SlotsEntityKey))!, OrchestrationJson.Options)!;
+        var slots = await h.SlotsAsync();
         output.WriteLine($"FIGURE translation burst: {translations} x 3 languages + 1 avatar, limit {limit}: peak HeyGen jobs in flight {h.PeakJobsInProgress} (semaphore peak {slots.Peak}), 429 answers {throttled}, API calls {h.Calls.Total}");
         Assert.Equal(translations * 3, h.Emulator.State.Jobs.Count(j => j.Kind == "video_translation"));
         Assert.InRange(h.PeakJobsInProgress, 3, limit);

@@ -6,44 +6,53 @@ using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Secrets;
 using HeyGenRender.Pipeline.Storage;
-using HeyGenRender.Pipeline.Tests.Api;
+using HeyGenRender.Pipeline.Tests.Support;
 using HeyGenRender.Pipeline.Webhooks;
 using HeyGenRender.TestSupport;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HeyGenRender.Pipeline.Tests.Webhooks;
 
-public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
+public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private const string Secret = "whsec_current";
     private const string PreviousSecret = "whsec_previous";
 
     private readonly ManualTimeProvider _time = new();
-    private readonly RecordingOrchestrationClient _orchestrations = new();
+    private ScriptedRenderEngine _orchestrations = null!;
     private readonly FakeSecrets _secrets = new();
     private readonly BlobServiceClient _blobs;
     private readonly BlobContainerClient _events;
     private readonly BlobHeyGenJobIndex _index;
-    private readonly WebhookIntake _intake;
+    private readonly IOptions<StorageOptions> _storage;
+    private WebhookIntake _intake = null!;
 
     public WebhookIntakeTests(AzuriteFixture azurite)
     {
         var blobs = _blobs = azurite.CreateServiceClient();
-        var storage = Options.Create(new StorageOptions { WebhookEventsContainer = AzuriteFixture.UniqueContainerName("wh") });
+        var storage = _storage = Options.Create(new StorageOptions { WebhookEventsContainer = AzuriteFixture.UniqueContainerName("wh") });
         _events = blobs.GetBlobContainerClient(storage.Value.WebhookEventsContainer);
         _index = new BlobHeyGenJobIndex(blobs, storage);
         _secrets.Values[SecretNames.WebhookSecret] = Secret;
+    }
+
+    public async Task InitializeAsync()
+    {
+        _orchestrations = await ScriptedRenderEngine.StartAsync();
         _intake = new WebhookIntake(
             _secrets,
-            new WebhookDedupe(blobs, storage, _time),
+            new WebhookDedupe(_blobs, _storage, _time),
             _index,
-            _orchestrations,
+            _orchestrations.Client,
             _time,
             Options.Create(new WebhookIntakeOptions { MaxBodyBytes = 64 * 1024 }),
             NullLogger<WebhookIntake>.Instance);
-        _orchestrations.Set("r-running", OrchestrationRuntimeStatus.Running);
+        await _orchestrations.SetAsync("r-running", OrchestrationRuntimeStatus.Running);
     }
+
+    public async Task DisposeAsync() => await _orchestrations.DisposeAsync();
 
     [Fact]
     public async Task HandleAsync_SignedDeliveryWithCallbackId_RaisesEventOnThatRender()
@@ -53,7 +62,7 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
         var response = await SendAsync(body, Secret, "evt_1");
 
         Assert.Equal(200, response.StatusCode);
-        var raised = Assert.Single(_orchestrations.RaisedEvents);
+        var raised = Assert.Single(await _orchestrations.AllReceivedAsync());
         Assert.Equal(("r-running", RenderEvents.HeyGenWebhook), (raised.InstanceId, raised.EventName));
         var payload = JsonSerializer.Deserialize<WebhookNotification>(raised.PayloadJson!)!;
         Assert.Equal(new WebhookNotification { EventId = "evt_1", EventType = "avatar_video.success", HeyGenId = "vid_1", VideoId = "vid_1", Status = "completed" }, payload);
@@ -62,14 +71,14 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
     [Fact]
     public async Task HandleAsync_NoCallbackId_RoutesThroughTheJobIndex()
     {
-        _orchestrations.Set("r-indexed", OrchestrationRuntimeStatus.Running);
+        await _orchestrations.SetAsync("r-indexed", OrchestrationRuntimeStatus.Running);
         await _index.RecordAsync("vid_2", "r-indexed");
         var body = AvatarEvent("avatar_video.fail", "vid_2", callbackId: null, message: "Avatar not found");
 
         var response = await SendAsync(body, Secret, "evt_2");
 
         Assert.Equal(200, response.StatusCode);
-        var raised = Assert.Single(_orchestrations.RaisedEvents);
+        var raised = Assert.Single(await _orchestrations.AllReceivedAsync());
         Assert.Equal("r-indexed", raised.InstanceId);
         var payload = JsonSerializer.Deserialize<WebhookNotification>(raised.PayloadJson!)!;
         Assert.Equal(("failed", "Avatar not found"), (payload.Status, payload.FailureMessage));
@@ -78,14 +87,14 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
     [Fact]
     public async Task HandleAsync_TranslationEvent_RoutesByTranslationId()
     {
-        _orchestrations.Set("r-translate", OrchestrationRuntimeStatus.Running);
+        await _orchestrations.SetAsync("r-translate", OrchestrationRuntimeStatus.Running);
         await _index.RecordAsync("vt_9", "r-translate");
         var body = Encoding.UTF8.GetBytes("""{"event_type":"video_translate.success","event_data":{"video_translation_id":"vt_9","output_language":"German","url":"https://x.test/v.mp4"}}""");
 
         var response = await SendAsync(body, Secret, "evt_t");
 
         Assert.Equal(200, response.StatusCode);
-        var payload = JsonSerializer.Deserialize<WebhookNotification>(Assert.Single(_orchestrations.RaisedEvents).PayloadJson!)!;
+        var payload = JsonSerializer.Deserialize<WebhookNotification>(Assert.Single(await _orchestrations.AllReceivedAsync()).PayloadJson!)!;
         Assert.Equal(("vt_9", "German", "completed"), (payload.HeyGenId, payload.OutputLanguage, payload.Status));
     }
 
@@ -97,7 +106,7 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
         var response = await SendAsync(AvatarEvent("avatar_video.success", "vid_1", "r-running"), PreviousSecret, "evt_prev");
 
         Assert.Equal(200, response.StatusCode);
-        Assert.Single(_orchestrations.RaisedEvents);
+        Assert.Single(await _orchestrations.AllReceivedAsync());
     }
 
     [Fact]
@@ -119,7 +128,7 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
         var response = await SendAsync(AvatarEvent("avatar_video.success", "vid_1", "r-running"), "whsec_forged", "evt_forged");
 
         Assert.Equal(401, response.StatusCode);
-        Assert.Empty(_orchestrations.RaisedEvents);
+        Assert.Empty(await _orchestrations.AllReceivedAsync());
         Assert.Equal(1, _secrets.RefreshAttempts);
     }
 
@@ -146,7 +155,7 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
         var response = await SendAsync(body, Secret, "evt_time", _time.GetUtcNow().AddMinutes(minutes));
 
         Assert.Equal(401, response.StatusCode);
-        Assert.Empty(_orchestrations.RaisedEvents);
+        Assert.Empty(await _orchestrations.AllReceivedAsync());
     }
 
     [Fact]
@@ -170,23 +179,8 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
 
         Assert.Equal((200, 200), (first.StatusCode, second.StatusCode));
         Assert.Equal("duplicate", JsonDocument.Parse(second.Body!).RootElement.GetProperty("status").GetString());
-        Assert.Single(_orchestrations.RaisedEvents);
+        Assert.Single(await _orchestrations.AllReceivedAsync());
         Assert.True(await _events.GetBlobClient(WebhookDedupe.MarkerPrefix + "evt_dup").ExistsAsync());
-    }
-
-    [Fact]
-    public async Task HandleAsync_RaiseFailsForRunningRender_Returns503AndTheRetryIsDelivered()
-    {
-        _orchestrations.FailRaises = 1;
-        var body = AvatarEvent("avatar_video.success", "vid_1", "r-running");
-
-        var first = await SendAsync(body, Secret, "evt_retry");
-        var retry = await SendAsync(body, Secret, "evt_retry");
-
-        Assert.Equal(503, first.StatusCode);
-        Assert.Equal(200, retry.StatusCode);
-        Assert.Equal("accepted", JsonDocument.Parse(retry.Body!).RootElement.GetProperty("status").GetString());
-        Assert.Single(_orchestrations.RaisedEvents);
     }
 
     [Fact]
@@ -204,7 +198,7 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
 
         Assert.Equal(503, during.StatusCode);
         Assert.Equal(200, after.StatusCode);
-        Assert.Single(_orchestrations.RaisedEvents);
+        Assert.Single(await _orchestrations.AllReceivedAsync());
     }
 
     [Fact]
@@ -214,19 +208,19 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>
 
         Assert.Equal(200, response.StatusCode);
         Assert.Equal("unknown_render", JsonDocument.Parse(response.Body!).RootElement.GetProperty("reason").GetString());
-        Assert.Empty(_orchestrations.RaisedEvents);
+        Assert.Empty(await _orchestrations.AllReceivedAsync());
     }
 
     [Fact]
     public async Task HandleAsync_FinishedRender_Returns200AndRaisesNothing()
     {
-        _orchestrations.Set("r-finished", OrchestrationRuntimeStatus.Completed);
+        await _orchestrations.SetAsync("r-finished", OrchestrationRuntimeStatus.Completed);
 
         var response = await SendAsync(AvatarEvent("avatar_video.success", "vid_1", "r-finished"), Secret, "evt_late");
 
         Assert.Equal(200, response.StatusCode);
         Assert.Equal("render_finished", JsonDocument.Parse(response.Body!).RootElement.GetProperty("reason").GetString());
-        Assert.Empty(_orchestrations.RaisedEvents);
+        Assert.Empty(await _orchestrations.AllReceivedAsync());
     }
 
     private static byte[] AvatarEvent(string type, string videoId, string? callbackId, string? message = null)
