@@ -1,0 +1,119 @@
+using System.Reflection;
+using HeyGenRender.Functions.Orchestrators;
+using HeyGenRender.Pipeline.Api;
+using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Webhooks;
+using HeyGenRender.TestSupport;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace HeyGenRender.Functions.Tests;
+
+/// <summary>
+/// The container Program.cs builds, with the validation the worker leaves off: every registration resolvable at
+/// build time, and no singleton holding a scoped service. A handler registered as a singleton over the scoped Durable
+/// client (the bug this suite was added for) fails the build here.
+/// </summary>
+public sealed class CompositionTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    internal static IHost BuildApp(IDictionary<string, string?> settings)
+    {
+        var builder = FunctionsApplication.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(settings);
+        FunctionsApp.Configure(builder);
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+        return builder.Build();
+    }
+
+    internal static Dictionary<string, string?> Settings(AzuriteFixture azurite) => new()
+    {
+        ["Storage:ConnectionString"] = azurite.ConnectionString,
+        ["Secrets:HeyGenApiKey"] = "test-key",
+        ["Secrets:WebhookSecret"] = "whsec_test",
+        ["HeyGen:Endpoint"] = "http://127.0.0.1:9/",
+    };
+
+    [Fact]
+    public async Task Composition_AsProgramBuildsIt_ValidatesAndResolvesEveryFunctionHandlerAndActivityPerInvocation()
+    {
+        using var host = BuildApp(Settings(azurite));
+        await using var client = new StubClientForResolution();
+
+        // As the worker does per invocation: a scope, the function class activated in it, the handler resolved through it.
+        var functionClasses = FunctionsBuild.App.GetTypes()
+            .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null))
+            .ToList();
+        Assert.Equal(5, functionClasses.Count);
+        foreach (var type in functionClasses.Where(t => !(t.IsAbstract && t.IsSealed)))
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            Assert.NotNull(ActivatorUtilities.CreateInstance(scope.ServiceProvider, type));
+        }
+
+        foreach (var handler in new[] { typeof(RenderApi), typeof(RenderStarter), typeof(InboxHandler), typeof(WebhookIntake) })
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var resolve = typeof(DurableClientScope).GetMethod(nameof(DurableClientScope.Resolve))!.MakeGenericMethod(handler);
+            Assert.IsType(handler, resolve.Invoke(null, [scope.ServiceProvider, client]));
+        }
+
+        var activities = typeof(IRenderActivity<,>).Assembly.GetTypes()
+            .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IRenderActivity<,>)))
+            .ToList();
+        Assert.Equal(9, activities.Count);
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            Assert.All(activities, type => Assert.NotNull(scope.ServiceProvider.GetRequiredService(type)));
+        }
+    }
+
+    [Fact]
+    public async Task Composition_HandlerResolvedWithoutTheInvocationsClient_SaysWhatIsMissing()
+    {
+        using var host = BuildApp(Settings(azurite));
+        await using var scope = host.Services.CreateAsyncScope();
+
+        var error = Assert.Throws<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<RenderApi>());
+
+        Assert.Contains("[DurableClient]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Composition_HandlersThatTakeTheDurableClient_AreScopedNotSingletons()
+    {
+        var services = new ServiceCollection();
+        FunctionsApp.AddServices(services, new ConfigurationBuilder().AddInMemoryCollection(Settings(azurite)).Build());
+
+        Assert.Equal(ServiceLifetime.Scoped, services.Single(d => d.ServiceType == typeof(DurableTaskClient)).Lifetime);
+        foreach (var handler in new[] { typeof(RenderApi), typeof(RenderStarter), typeof(InboxHandler), typeof(WebhookIntake) })
+        {
+            Assert.Equal(ServiceLifetime.Scoped, services.Single(d => d.ServiceType == handler).Lifetime);
+        }
+    }
+
+    /// <summary>A Durable client that is only handed to constructors here (never called): resolution is what is tested.</summary>
+    private sealed class StubClientForResolution() : DurableTaskClient("resolution")
+    {
+        public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task<string> ScheduleNewOrchestrationInstanceAsync(Microsoft.DurableTask.TaskName orchestratorName, object? input = null, Microsoft.DurableTask.StartOrchestrationOptions? options = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Microsoft.DurableTask.AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => throw new NotSupportedException();
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
