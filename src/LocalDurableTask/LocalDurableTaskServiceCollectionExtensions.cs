@@ -12,10 +12,12 @@ public static class LocalDurableTaskServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the worker (a hosted service running <paramref name="tasks"/>) and the <see cref="DurableTaskClient"/>
-    /// (singleton), both over <paramref name="host"/>, with payloads serialized by <paramref name="json"/>.
+    /// (singleton; with <paramref name="registerClient"/> false only through <see cref="IDurableTaskClientProvider"/>, for a
+    /// container that binds its own client), both over <paramref name="host"/>, with payloads serialized by <paramref name="json"/>.
     /// </summary>
     public static IServiceCollection AddLocalDurableTask(
-        this IServiceCollection services, LocalDurableTaskHost host, LocalDurableTaskOptions options, Action<DurableTaskRegistry> tasks, JsonSerializerOptions json)
+        this IServiceCollection services, LocalDurableTaskHost host, LocalDurableTaskOptions options, Action<DurableTaskRegistry> tasks, JsonSerializerOptions json,
+        bool registerClient = true)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(host);
@@ -36,7 +38,10 @@ public static class LocalDurableTaskServiceCollectionExtensions
         services.AddDurableTaskClient(builder =>
         {
             builder.UseGrpc(host.Channel);
-            builder.RegisterDirectly();
+            if (registerClient)
+            {
+                builder.RegisterDirectly();
+            }
         });
         return services;
     }
