@@ -73,7 +73,7 @@ internal sealed class RenderHarness : IAsyncDisposable
 
     public static async Task<RenderHarness> StartAsync(
         AzuriteFixture azurite, Action<EmulatorOptions>? emulator = null, Action<RenderWorkflowOptions>? workflow = null, bool webhooks = true,
-        DurableBackend backend = DurableBackend.InMemory)
+        DurableBackend backend = DurableBackend.InMemory, Action<LocalDurableTaskOptions>? engine = null)
     {
         var time = TimeProvider.System;
         var emulatorOptions = new EmulatorOptions { ApiKey = "test-key", RenderDuration = RenderDuration, RateLimitPerMinute = 0 };
@@ -96,7 +96,8 @@ internal sealed class RenderHarness : IAsyncDisposable
             TaskHub = "scenario" + Guid.NewGuid().ToString("N")[..12],
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(100),
         };
-        var engine = await LocalDurableTaskHost.StartAsync(durable, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        engine?.Invoke(durable);
+        var engineHost = await LocalDurableTaskHost.StartAsync(durable, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         var worker = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         var services = worker.Services;
         worker.Logging.ClearProviders();
@@ -134,7 +135,7 @@ internal sealed class RenderHarness : IAsyncDisposable
             o.SlotRecheckInterval = TimeSpan.FromSeconds(1);
             workflow?.Invoke(o);
         });
-        services.AddLocalDurableTask(engine, durable, tasks => tasks.AddRenderWorkflow(), OrchestrationJson.Options);
+        services.AddLocalDurableTask(engineHost, durable, tasks => tasks.AddRenderWorkflow(), OrchestrationJson.Options);
         var app0 = worker.Build();
         await app0.StartAsync();
         var provider = app0.Services;
@@ -170,7 +171,7 @@ internal sealed class RenderHarness : IAsyncDisposable
         }
 
         counter.Reset();
-        return new RenderHarness(host, app0, engine, app, storage, counter);
+        return new RenderHarness(host, app0, engineHost, app, storage, counter);
     }
 
     /// <summary>Stores the spec and starts a render, as the intake's start handler does.</summary>

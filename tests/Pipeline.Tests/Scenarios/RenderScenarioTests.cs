@@ -4,6 +4,7 @@ using Azure.Storage.Blobs.Models;
 using HeyGen.Emulator;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Workflow;
+using HeyGenRender.LocalDurableTask;
 using HeyGenRender.TestSupport;
 using Microsoft.DurableTask.Client;
 using Xunit.Abstractions;
@@ -84,6 +85,32 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         // History carries references, never a presigned URL's signature.
         var stored = (await h.Host.GetInstanceAsync(id, getInputsAndOutputs: true))!;
         Assert.DoesNotContain("sig=", stored.SerializedInput + stored.SerializedOutput + stored.SerializedCustomStatus, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DurableBackend.InMemory, 100)]
+    [InlineData(DurableBackend.AzureStorage, 1000)] // serve's shipped polling interval, on Azurite
+    public async Task Render_WebhookPath_OnEachBackend_ConfirmsTheWebhookWithinSeconds(DurableBackend backend, int maxPollingMilliseconds)
+    {
+        await using var h = await RenderHarness.StartAsync(azurite, backend: backend,
+            engine: e => e.MaxQueuePollingInterval = TimeSpan.FromMilliseconds(maxPollingMilliseconds));
+        var latencies = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            var id = await h.StartRenderAsync(AvatarSpec("auto", script: $"Latency render {i}."));
+            var state = await Finish(h, id);
+
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+            var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
+            Assert.Equal("webhook", result.GetProperty("detected_by").GetString());
+            var delivered = h.Emulator.State.Deliveries.Where(d => d.Succeeded && d.EventType.EndsWith(".success", StringComparison.Ordinal)).Max(d => d.At);
+            var confirmed = result.GetProperty("timings").GetProperty("heygen_finished").GetDateTimeOffset();
+            latencies.Add((confirmed - delivered).TotalSeconds);
+        }
+
+        // From HeyGen's delivery to the orchestration past its confirming GET: intake, event, wake-up, one activity.
+        output.WriteLine(FormattableString.Invariant($"FIGURE webhook to orchestration ({backend}, max polling {maxPollingMilliseconds} ms): {string.Join(", ", latencies.Select(l => $"{l:0.00} s"))}"));
+        Assert.All(latencies, l => Assert.InRange(l, 0, 5));
     }
 
     [Fact]
@@ -294,12 +321,14 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(image)), assets[0].GetProperty("sha256").GetString());
     }
 
-    [Fact]
-    public async Task Render_BurstAboveConcurrencyLimit_KeepsJobsInFlightWithinLimitWithout429s()
+    [Theory]
+    [InlineData(DurableBackend.InMemory)]
+    [InlineData(DurableBackend.AzureStorage)]
+    public async Task Render_BurstAboveConcurrencyLimit_KeepsJobsInFlightWithinLimitWithout429s(DurableBackend backend)
     {
         const int limit = 5;
         const int renders = 30;
-        await using var h = await RenderHarness.StartAsync(azurite, e => e.MaxConcurrentJobs = limit, w => w.ConcurrencyLimit = limit);
+        await using var h = await RenderHarness.StartAsync(azurite, e => e.MaxConcurrentJobs = limit, w => w.ConcurrencyLimit = limit, backend: backend);
         var ids = new List<string>();
         for (var i = 0; i < renders; i++)
         {
@@ -311,7 +340,7 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.All(states, s => Assert.Equal(OrchestrationRuntimeStatus.Completed, s.RuntimeStatus));
         var throttled = h.Calls.Count(c => c.Status == 429);
         var slots = await h.SlotsAsync();
-        output.WriteLine($"FIGURE burst: {renders} renders, limit {limit}: peak HeyGen jobs in flight {h.PeakJobsInProgress} (semaphore peak {slots.Peak}), 429 answers {throttled}, API calls {h.Calls.Total} ({(double)h.Calls.Total / renders:0.0}/video)");
+        output.WriteLine($"FIGURE burst ({backend}): {renders} renders, limit {limit}: peak HeyGen jobs in flight {h.PeakJobsInProgress} (semaphore peak {slots.Peak}), 429 answers {throttled}, API calls {h.Calls.Total} ({(double)h.Calls.Total / renders:0.0}/video)");
         Assert.InRange(h.PeakJobsInProgress, 1, limit);
         Assert.Equal(limit, slots.Peak);
         Assert.Equal(0, throttled);
