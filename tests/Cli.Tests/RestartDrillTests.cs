@@ -60,26 +60,36 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
         var clock = Stopwatch.StartNew();
 
         var serve = await ServeChild.StartAsync(settings);
-        for (var i = 0; i < Renders; i++)
+        string atFirstKill, atSecondKill;
+        List<(string Status, string HeyGenId)> results;
+        try
         {
-            await inbox.GetBlobClient($"drill/job-{i}.json").UploadAsync(BinaryData.FromString(Job(i, renders.Name)));
+            for (var i = 0; i < Renders; i++)
+            {
+                await inbox.GetBlobClient($"drill/job-{i}.json").UploadAsync(BinaryData.FromString(Job(i, renders.Name)));
+            }
+
+            // Kill 1: some renders have their HeyGen job, the others are uploading, queued for a slot or not yet started.
+            await WaitUntilAsync(() => Task.FromResult(emulator.State.Jobs.Count >= 2), "two HeyGen jobs created", serve);
+            atFirstKill = Describe(emulator, await CountResultsAsync(renders));
+            serve.Kill();
+            serve = await ServeChild.StartAsync(settings);
+
+            // Kill 2: some renders have finished, others are waiting on HeyGen or downloading.
+            await WaitUntilAsync(async () => await CountResultsAsync(renders) >= 1, "a first render finished", serve);
+            atSecondKill = Describe(emulator, await CountResultsAsync(renders));
+            serve.Kill();
+            serve = await ServeChild.StartAsync(settings);
+
+            await WaitUntilAsync(async () => await CountResultsAsync(renders) >= Renders, "every render finished", serve);
+            results = await ReadResultsAsync(renders);
+            await serve.StopAsync();
         }
-
-        // Kill 1: some renders have their HeyGen job, the others are uploading, queued for a slot or not yet started.
-        await WaitUntilAsync(() => Task.FromResult(emulator.State.Jobs.Count >= 2), "two HeyGen jobs created", serve);
-        var atFirstKill = Describe(emulator, await CountResultsAsync(renders));
-        serve.Kill();
-        serve = await ServeChild.StartAsync(settings);
-
-        // Kill 2: some renders have finished, others are waiting on HeyGen or downloading.
-        await WaitUntilAsync(async () => await CountResultsAsync(renders) >= 1, "a first render finished", serve);
-        var atSecondKill = Describe(emulator, await CountResultsAsync(renders));
-        serve.Kill();
-        serve = await ServeChild.StartAsync(settings);
-
-        await WaitUntilAsync(async () => await CountResultsAsync(renders) >= Renders, "every render finished", serve);
-        var results = await ReadResultsAsync(renders);
-        await serve.StopAsync();
+        finally
+        {
+            // Never leave a serve behind, whatever failed above.
+            serve.Kill();
+        }
 
         var duplicates = emulator.State.Jobs.Count - Renders;
         output.WriteLine($"FIGURE restart drill: {Renders} renders, 2 kills (SIGKILL; at kill 1 {atFirstKill}; at kill 2 {atSecondKill}), " +
@@ -144,6 +154,7 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
     {
         private readonly Process _process;
         private readonly ConcurrentQueue<string> _output;
+        private bool _disposed;
 
         private ServeChild(Process process, ConcurrentQueue<string> output)
         {
@@ -151,7 +162,7 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
             _output = output;
         }
 
-        public bool HasExited => _process.HasExited;
+        public bool HasExited => _disposed || _process.HasExited;
 
         public string OutputTail => string.Join('\n', _output.TakeLast(60));
 
@@ -212,9 +223,14 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
             return child;
         }
 
-        /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
+        /// <summary>SIGKILL: no shutdown code runs, as in a crash. Safe to call again.</summary>
         public void Kill()
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             if (!_process.HasExited)
             {
                 _process.Kill(entireProcessTree: true);
@@ -222,6 +238,7 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
 
             _process.WaitForExit();
             _process.Dispose();
+            _disposed = true;
         }
 
         /// <summary>SIGTERM, as Ctrl+C or a service manager would stop it; killed if it does not stop within 30 s.</summary>
@@ -244,6 +261,7 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
             }
 
             _process.Dispose();
+            _disposed = true;
         }
     }
 }
