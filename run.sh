@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: on a fresh clone, turn the sample job into a playable video on this machine.
 # Installs what it needs, builds the command line, then `heygen-render render` starts the embedded
-# defaults (Azurite on loopback, the HeyGen emulator in process, the in-process executor), renders
+# defaults (Azurite on loopback, the HeyGen emulator in process, the Durable Task engine on Azurite), renders
 # the job, leaves video.mp4 + result.json in the `renders` container and under ./out/<id>/, and
 # stops what it started. Azurite keeps its data in .local/azurite (git-ignored), so a second run
 # finds the same render (same idempotency key) and redoes nothing.

@@ -33,7 +33,7 @@ internal static class CliApplication
     {
         var root = new RootCommand(
             "HeyGen Render: turns a job spec into a finished HeyGen video in blob storage. With no configuration it runs on " +
-            "embedded defaults (Azurite on loopback, the HeyGen emulator in process, an in-process executor); each is replaced " +
+            "embedded defaults (Azurite on loopback, the HeyGen emulator in process, the Durable Task engine on Azurite); each is replaced " +
             "through configuration (Storage__ConnectionString, Secrets__HeyGenApiKey, Secrets__KeyVaultUri).");
         root.Add(CommonOptions.Config);
 

@@ -60,11 +60,21 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
         var clock = Stopwatch.StartNew();
 
         var serve = await ServeChild.StartAsync(settings);
-        string atFirstKill, atSecondKill;
-        List<(string Status, string HeyGenId)> results;
+        string atFirstKill, atSecondKill, keyedRender;
+        List<(string Status, string HeyGenId, string RenderId)> results;
         try
         {
-            for (var i = 0; i < Renders; i++)
+            // One render through the HTTP API with an Idempotency-Key, the others through the inbox.
+            using (var http = new HttpClient { BaseAddress = serve.BaseAddress })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/renders") { Content = new StringContent(Job(0, renders.Name)) };
+                request.Headers.Add("Idempotency-Key", "drill-key");
+                using var started = await http.SendAsync(request);
+                started.StatusCode.Should().Be(System.Net.HttpStatusCode.Accepted);
+                keyedRender = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+            }
+
+            for (var i = 1; i < Renders; i++)
             {
                 await inbox.GetBlobClient($"drill/job-{i}.json").UploadAsync(BinaryData.FromString(Job(i, renders.Name)));
             }
@@ -83,6 +93,22 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
 
             await WaitUntilAsync(async () => await CountResultsAsync(renders) >= Renders, "every render finished", serve);
             results = await ReadResultsAsync(renders);
+
+            // Restarted once more: the engine still knows every render, finished ones included, and the key.
+            await serve.StopAsync();
+            serve = await ServeChild.StartAsync(settings);
+            using var client = new HttpClient { BaseAddress = serve.BaseAddress };
+            foreach (var (_, _, id) in results)
+            {
+                var status = JsonDocument.Parse(await client.GetStringAsync($"/api/renders/{id}")).RootElement;
+                status.GetProperty("status").GetString().Should().Be("completed", $"render {id} finished before the restart");
+            }
+
+            using var repeat = new HttpRequestMessage(HttpMethod.Post, "/api/renders") { Content = new StringContent(Job(0, renders.Name)) };
+            repeat.Headers.Add("Idempotency-Key", "drill-key");
+            using var repeated = await client.SendAsync(repeat);
+            repeated.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "the key's render exists: it is not started again");
+            JsonDocument.Parse(await repeated.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString().Should().Be(keyedRender);
             await serve.StopAsync();
         }
         finally
@@ -99,6 +125,42 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
         results.Should().OnlyContain(r => r.Status == "completed");
         results.Select(r => r.HeyGenId).Should().OnlyHaveUniqueItems();
         emulator.State.Jobs.Should().HaveCount(Renders, "a restarted render reuses its HeyGen job (same Idempotency-Key), it never creates a second");
+        results.Select(r => r.RenderId).Should().Contain(keyedRender);
+    }
+
+    [Fact]
+    public async Task Serve_KilledWhileItsEmbeddedAzuriteRuns_AzuriteEndsWithIt()
+    {
+        var data = Directory.CreateTempSubdirectory("drill-azurite-").FullName;
+        var serve = await ServeChild.StartAsync(new Dictionary<string, string>(), "--azurite-data", data);
+        int supervisor;
+        try
+        {
+            using var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(data, LocalAzurite.AzuriteServer.InstanceFile)));
+            supervisor = record.RootElement.GetProperty("SupervisorPid").GetInt32();
+            IsRunning(supervisor).Should().BeTrue();
+        }
+        finally
+        {
+            serve.Kill();
+        }
+
+        // No shutdown code ran in serve; Azurite's supervisor saw its standard input close and stopped it.
+        await WaitUntilAsync(() => Task.FromResult(!IsRunning(supervisor)), "Azurite ended with serve", serve);
+        Directory.Delete(data, recursive: true);
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static string Describe(HeyGenEmulatorHost emulator, int finished) =>
@@ -120,15 +182,15 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
         return count;
     }
 
-    private static async Task<List<(string Status, string HeyGenId)>> ReadResultsAsync(BlobContainerClient renders)
+    private static async Task<List<(string Status, string HeyGenId, string RenderId)>> ReadResultsAsync(BlobContainerClient renders)
     {
-        var results = new List<(string, string)>();
+        var results = new List<(string, string, string)>();
         await foreach (var blob in renders.GetBlobsAsync())
         {
             if (blob.Name.EndsWith("/result.json", StringComparison.Ordinal) || blob.Name.EndsWith("/error.json", StringComparison.Ordinal))
             {
                 var json = JsonDocument.Parse((await renders.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString()).RootElement;
-                results.Add((json.GetProperty("status").GetString()!, json.TryGetProperty("heygen_id", out var id) ? id.GetString()! : blob.Name));
+                results.Add((json.GetProperty("status").GetString()!, json.TryGetProperty("heygen_id", out var id) ? id.GetString()! : blob.Name, json.GetProperty("render_id").GetString()!));
             }
         }
 
@@ -140,7 +202,7 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         while (!await condition())
         {
-            if (timeout.IsCancellationRequested || serve.HasExited)
+            if (timeout.IsCancellationRequested || (serve.HasExited && !serve.KilledOnPurpose))
             {
                 throw new TimeoutException($"Waited in vain for: {what}. serve said:\n{serve.OutputTail}");
             }
@@ -164,9 +226,13 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
 
         public bool HasExited => _disposed || _process.HasExited;
 
+        public bool KilledOnPurpose => _disposed;
+
+        public Uri BaseAddress { get; private set; } = null!;
+
         public string OutputTail => string.Join('\n', _output.TakeLast(60));
 
-        public static async Task<ServeChild> StartAsync(IReadOnlyDictionary<string, string> settings)
+        public static async Task<ServeChild> StartAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments)
         {
             var start = new ProcessStartInfo("dotnet")
             {
@@ -175,7 +241,7 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
                 UseShellExecute = false,
                 WorkingDirectory = RepoPaths.Root,
             };
-            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "HeyGenRender.Cli.dll"), "serve", "--urls", "http://127.0.0.1:0" })
+            foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "HeyGenRender.Cli.dll"), "serve", "--urls", "http://127.0.0.1:0", .. arguments])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -187,6 +253,7 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
 
             start.Environment["Logging__LogLevel__Default"] = "Warning";
             var output = new ConcurrentQueue<string>();
+            Uri? address = null;
             var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start serve.");
             void OnLine(string? line)
@@ -197,8 +264,9 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
                 }
 
                 output.Enqueue(line);
-                if (line.Contains("serving on", StringComparison.Ordinal))
+                if (line.Contains("serving on ", StringComparison.Ordinal))
                 {
+                    address = new Uri(line[(line.IndexOf("serving on ", StringComparison.Ordinal) + "serving on ".Length)..].Trim());
                     ready.TrySetResult();
                 }
             }
@@ -213,6 +281,7 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
             try
             {
                 await ready.Task.WaitAsync(TimeSpan.FromSeconds(90));
+                child.BaseAddress = address!;
             }
             catch
             {

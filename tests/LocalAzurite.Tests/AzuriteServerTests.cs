@@ -29,6 +29,32 @@ public sealed class AzuriteServerTests
     }
 
     [Fact]
+    public async Task StartAsync_SameDataFolderWhileRunning_ReusesTheRunningAzuriteWithQueuesAndTables()
+    {
+        var folder = Directory.CreateTempSubdirectory("azurite-reuse-").FullName;
+        try
+        {
+            await using var first = await AzuriteServer.StartAsync(new AzuriteOptions { InstallRoot = RepoPaths.Root, DataFolder = folder });
+            await using (var second = await AzuriteServer.StartAsync(new AzuriteOptions { InstallRoot = RepoPaths.Root, DataFolder = folder }))
+            {
+                Assert.True(first.Started);
+                Assert.False(second.Started, "one Azurite per data folder: the second start uses the running one");
+                Assert.Equal(first.Endpoints, second.Endpoints);
+                await new Azure.Storage.Queues.QueueClient(second.ConnectionString, "reuse").CreateIfNotExistsAsync();
+                await new Azure.Data.Tables.TableClient(second.ConnectionString, "reuse").CreateIfNotExistsAsync();
+            }
+
+            // Disposing the one that reused it leaves it running for its owner.
+            var blob = new BlobServiceClient(first.ConnectionString).GetBlobContainerClient("still-there");
+            await blob.CreateIfNotExistsAsync();
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void FindExecutable_NotInstalled_SaysHowToInstall()
     {
         var empty = Directory.CreateTempSubdirectory();

@@ -47,6 +47,12 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        // Renders are durable: each serve gets its own task hub and HeyGen slot semaphore (in its own webhook-events
+        // container), or it would resume the renders an earlier variant left running and queue behind their slots.
+        var run = Guid.NewGuid().ToString("N")[..12];
+        start.Environment.TryAdd("Durable__TaskHub", "bench" + run);
+        start.Environment.TryAdd("Storage__WebhookEventsContainer", "events-" + run);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start serve.");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"));

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace HeyGenRender.Cli.Commands;
 
-/// <summary><c>renders list</c>: the finished renders, read from the renders container (storage is the record; the local executor is not).</summary>
+/// <summary><c>renders list</c>: the finished renders, read from the renders container (their result.json or error.json).</summary>
 internal sealed class RendersCommand(CliEnvironment environment) : ICommandDefinition
 {
     public IEnumerable<(Command Command, string[] Examples)> Build()

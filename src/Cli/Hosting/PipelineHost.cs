@@ -38,7 +38,7 @@ internal sealed class PipelineHost : IAsyncDisposable
     /// <summary>Where the HTTP API listens, e.g. <c>http://127.0.0.1:7071</c> (no trailing slash).</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>The host's services (the pipeline's handlers, the executor, the inbox watcher).</summary>
+    /// <summary>The host's services (the pipeline's handlers, the Durable Task worker and client, the inbox watcher).</summary>
     public IServiceProvider Services => _app.Services;
 
     /// <summary>The inbox watcher.</summary>

@@ -134,9 +134,10 @@ internal sealed class RenderRunner(CliEnvironment environment)
             return await SaveOutputsAsync(renderId, output, blobs, arguments, progress, cancellationToken).ConfigureAwait(false);
         }
 
-        if (unchanged)
+        if (unchanged && !await RenderExistsAsync(http, renderId, cancellationToken).ConfigureAwait(false))
         {
-            // Same job blob but no result: an earlier run stopped midway (the local executor is not durable). A new upload is a new render.
+            // Same job blob, no result and no render of it in the task hub: it was never started. A new upload is a new render.
+            // (A render that an earlier run left midway is in the task hub and resumes with the engine: it is followed, not redone.)
             (etag, _) = await UploadAsync(jobBlob, job.Path, progress, cancellationToken).ConfigureAwait(false);
             renderId = RenderIds.FromInboxBlob(storage.RequestsContainer, job.BlobName, etag);
             output = new OutputLocation(job.Spec.Output.Container, job.Spec.Output.Prefix ?? renderId);
@@ -173,7 +174,7 @@ internal sealed class RenderRunner(CliEnvironment environment)
                     return await SaveOutputsAsync(renderId, output, blobs, arguments, progress, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (runtime is "completed" or "failed" or "terminated" or "canceled")
+                if (runtime is "completed" or "failed" or "terminated" or "cancelled")
                 {
                     return await ReportFailureAsync(renderId, output, blobs, Text(root, "failure_message"), cancellationToken).ConfigureAwait(false);
                 }
@@ -181,6 +182,12 @@ internal sealed class RenderRunner(CliEnvironment environment)
 
             await Task.Delay(arguments.PollInterval, environment.Time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<bool> RenderExistsAsync(HttpClient http, string renderId, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(RenderApi.StatusPath(renderId), cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode;
     }
 
     private async Task<LocalJob?> ReadJobAsync(RenderArguments arguments, StorageOptions storage, List<string> problems, CancellationToken cancellationToken)
