@@ -100,8 +100,10 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
             using var client = new HttpClient { BaseAddress = serve.BaseAddress };
             foreach (var (_, _, id) in results)
             {
-                var status = JsonDocument.Parse(await client.GetStringAsync($"/api/renders/{id}")).RootElement;
-                status.GetProperty("status").GetString().Should().Be("completed", $"render {id} finished before the restart");
+                // result.json is written one step before the orchestration completes: a render stopped in between
+                // completes after the restart.
+                await WaitUntilAsync(async () => JsonDocument.Parse(await client.GetStringAsync($"/api/renders/{id}")).RootElement
+                    .GetProperty("status").GetString() == "completed", $"render {id} reported completed after the restart", serve);
             }
 
             using var repeat = new HttpRequestMessage(HttpMethod.Post, "/api/renders") { Content = new StringContent(Job(0, renders.Name)) };
