@@ -35,13 +35,15 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process? _process;
+    private readonly Task _closed;
     private readonly string _dataFolder;
     private readonly bool _ownsDataFolder;
     private readonly ILogger _logger;
 
-    private AzuriteServer(Process? process, AzuriteEndpoints endpoints, string dataFolder, bool ownsDataFolder, ILogger logger)
+    private AzuriteServer(Process? process, Task closed, AzuriteEndpoints endpoints, string dataFolder, bool ownsDataFolder, ILogger logger)
     {
         _process = process;
+        _closed = closed;
         Endpoints = endpoints;
         _dataFolder = dataFolder;
         _ownsDataFolder = ownsDataFolder;
@@ -75,7 +77,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         if (!ownsDataFolder && await FindRunningAsync(dataFolder, cancellationToken).ConfigureAwait(false) is { } running)
         {
             Log.Reused(logger, running.Blob, dataFolder);
-            return new AzuriteServer(null, running, dataFolder, ownsDataFolder, logger);
+            return new AzuriteServer(null, Task.CompletedTask, running, dataFolder, ownsDataFolder, logger);
         }
 
         var start = new ProcessStartInfo("sh")
@@ -106,6 +108,8 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
         var urls = new System.Collections.Concurrent.ConcurrentDictionary<string, Uri>(StringComparer.Ordinal);
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closedServices = 0;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
         void OnLine(string? line)
         {
@@ -115,6 +119,11 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             }
 
             output.Enqueue(line);
+            if (ClosedLine().IsMatch(line) && Interlocked.Increment(ref closedServices) == 3)
+            {
+                closed.TrySetResult();
+            }
+
             var match = ListeningLine().Match(line);
             if (match.Success)
             {
@@ -141,7 +150,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(dataFolder, InstanceFile),
                 JsonSerializer.Serialize(new InstanceRecord(Environment.ProcessId, process.Id, endpoints)), cancellationToken).ConfigureAwait(false);
             Log.Started(logger, endpoints.Blob, dataFolder);
-            return new AzuriteServer(process, endpoints, dataFolder, ownsDataFolder, logger);
+            return new AzuriteServer(process, closed.Task, endpoints, dataFolder, ownsDataFolder, logger);
         }
         catch
         {
@@ -164,12 +173,13 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             return;
         }
 
-        // Closing the supervisor's standard input stops Azurite gracefully (it saves its state), within 5 s at most.
+        // Closing the supervisor's standard input makes it send SIGTERM: Azurite saves its state and reports each
+        // service closed, but does not always exit after that (3.37), so once all three are closed it is ended here.
         try
         {
             _process.StandardInput.Close();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(8));
-            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            await Task.WhenAny(_closed, _process.WaitForExitAsync(timeout.Token)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
         {
@@ -268,6 +278,9 @@ public sealed partial class AzuriteServer : IAsyncDisposable
 
     [GeneratedRegex(@"Azurite (?<service>Blob|Queue|Table) service is successfully listening at (?<url>https?://\S+)")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"Azurite (Blob|Queue|Table) service successfully closed")]
+    private static partial Regex ClosedLine();
 
     private sealed record InstanceRecord(int OwnerPid, int SupervisorPid, AzuriteEndpoints Endpoints);
 
