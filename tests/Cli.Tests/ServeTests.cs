@@ -109,6 +109,42 @@ public sealed class ServeTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         (await inbox.GetBlobClient("broken.json").ExistsAsync()).Value.Should().BeFalse();
     }
 
+    [Fact]
+    public async Task InboxWatcher_BlobThatIsNotUtf8_IsMovedAsideAndTheNextJobStillStarts()
+    {
+        await using var test = await CliTestHost.StartAsync(azurite);
+        var inbox = test.Blobs.GetBlobContainerClient(test.Requests);
+        await inbox.CreateIfNotExistsAsync();
+        await inbox.GetBlobClient("a-binary.json").UploadAsync(BinaryData.FromBytes(new byte[] { 0xFF, 0xFE, 0x00, 0x7B }));
+        await inbox.GetBlobClient("b-good.json").UploadAsync(BinaryData.FromString(RenderCommandTests.AvatarJob));
+
+        await test.Host.Inbox.ScanAsync();
+
+        var failed = test.Blobs.GetBlobContainerClient(test.Failed);
+        var report = (await failed.GetBlobClient("a-binary.error.json").DownloadContentAsync()).Value.Content.ToString();
+        report.Should().Contain("not valid UTF-8").And.Contain("byte offset 0");
+        (await inbox.GetBlobClient("a-binary.json").ExistsAsync()).Value.Should().BeFalse();
+        var started = new List<string>();
+        await foreach (var instance in test.Host.Orchestrations.GetAllInstancesAsync(new OrchestrationQuery()))
+        {
+            started.Add(instance.InstanceId);
+        }
+
+        started.Should().ContainSingle("the good job after the bad one is started");
+    }
+
+    [Fact]
+    public async Task PostRender_BodyThatIsNotUtf8_400NamesTheByteOffset()
+    {
+        await using var test = await CliTestHost.StartAsync(azurite);
+        using var http = new HttpClient { BaseAddress = test.Host.BaseAddress };
+
+        var response = await http.PostAsync("/api/renders", new ByteArrayContent([0x7B, 0x22, 0xFF, 0x22, 0x7D]));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("not valid UTF-8: byte 0xFF at byte offset 2");
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/renders") { Content = new StringContent(RenderCommandTests.AvatarJob, Encoding.UTF8, "application/json") };

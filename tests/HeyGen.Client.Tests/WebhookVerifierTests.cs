@@ -219,6 +219,26 @@ public sealed class WebhookVerifierTests
         Assert.Equal(WebhookVerificationFailure.MalformedBody, result.Failure);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE, (byte)'{', (byte)'}' })]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'e', (byte)'"', (byte)':', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)'}' })]
+    public void Verify_SignedButNotValidUtf8_IsRejectedAsMalformedBody(byte[] body)
+    {
+        var result = Verifier().Verify(body, WebhookSigner.ComputeSignature(body, Secret), "1767225600");
+
+        Assert.Equal(WebhookVerificationFailure.MalformedBody, result.Failure);
+    }
+
+    [Fact]
+    public void Verify_SignedWithALoneSurrogateEscape_IsRejectedAsMalformedBody()
+    {
+        var body = """{"event_type":"avatar_video.success","event_data":{"video_id":"\ud800"}}"""u8.ToArray();
+
+        var result = Verifier().Verify(body, WebhookSigner.ComputeSignature(body, Secret), "1767225600");
+
+        Assert.Equal(WebhookVerificationFailure.MalformedBody, result.Failure);
+    }
+
     [Fact]
     public void Verify_SurroundingSpaces_AreTrimmed()
     {

@@ -93,18 +93,27 @@ internal sealed partial class InboxWatcher : IHostedService, IAsyncDisposable
                     continue;
                 }
 
-                var receipt = receipts.GetBlobClient(receiptName);
-                if (!await receipt.ExistsAsync(cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    // The handler is scoped (as in a Functions invocation): one scope per job blob.
-                    await using var scope = _scopes.CreateAsyncScope();
-                    var outcome = await scope.ServiceProvider.GetRequiredService<InboxHandler>().HandleAsync(item.Name, cancellationToken).ConfigureAwait(false);
-                    Log.InboxBlobHandled(_logger, item.Name, outcome.Status, outcome.RenderId ?? outcome.MovedTo ?? "-");
-                    await WriteReceiptAsync(receipt, outcome, cancellationToken).ConfigureAwait(false);
-                    handled++;
-                }
+                    var receipt = receipts.GetBlobClient(receiptName);
+                    if (!await receipt.ExistsAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        // The handler is scoped (as in a Functions invocation): one scope per job blob.
+                        await using var scope = _scopes.CreateAsyncScope();
+                        var outcome = await scope.ServiceProvider.GetRequiredService<InboxHandler>().HandleAsync(item.Name, cancellationToken).ConfigureAwait(false);
+                        Log.InboxBlobHandled(_logger, item.Name, outcome.Status, outcome.RenderId ?? outcome.MovedTo ?? "-");
+                        await WriteReceiptAsync(receipt, outcome, cancellationToken).ConfigureAwait(false);
+                        handled++;
+                    }
 
-                _handled.Add(receiptName);
+                    _handled.Add(receiptName);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // One blob must never stop the inbox: say so now, leave it unhandled (the next scan tries it again)
+                    // and go on with the others.
+                    Log.InboxBlobFailed(_logger, ex, item.Name);
+                }
             }
         }
         finally
@@ -165,15 +174,17 @@ internal sealed partial class InboxWatcher : IHostedService, IAsyncDisposable
         {
             return;
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex)
         {
-            // Storage hiccup: the blobs stay in the inbox and the next scan tries again.
+            // Storage hiccup or anything unforeseen: the blobs stay in the inbox and the next scan tries again.
             Log.ScanFailed(_logger, ex);
         }
-
-        if (!_stopping.IsCancellationRequested)
+        finally
         {
-            _timer?.Change(_options.PollInterval, Timeout.InfiniteTimeSpan);
+            if (!_stopping.IsCancellationRequested)
+            {
+                _timer?.Change(_options.PollInterval, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
@@ -203,7 +214,10 @@ internal sealed partial class InboxWatcher : IHostedService, IAsyncDisposable
         [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Inbox blob {BlobName}: {Status} ({Reference})")]
         public static partial void InboxBlobHandled(ILogger logger, string blobName, InboxStatus status, string reference);
 
-        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Listing the inbox failed; retrying at the next poll")]
+        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Scanning the inbox failed; retrying at the next poll")]
         public static partial void ScanFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Inbox blob {BlobName}: handling it failed; the other blobs go on, and it is tried again at the next poll")]
+        public static partial void InboxBlobFailed(ILogger logger, Exception exception, string blobName);
     }
 }

@@ -61,12 +61,19 @@ public sealed class WebhookEvent
     /// <param name="body">The raw body.</param>
     /// <param name="eventId">The <c>Heygen-Event-Id</c> header, if known.</param>
     /// <returns>The event.</returns>
-    /// <exception cref="JsonException">The body is not a JSON object with a string <c>event_type</c>.</exception>
+    /// <exception cref="JsonException">The body is not a JSON object with a string <c>event_type</c>, or it holds text
+    /// that is not valid Unicode (invalid UTF-8, or an escaped lone surrogate).</exception>
     public static WebhookEvent Parse(ReadOnlySpan<byte> body, string? eventId = null)
     {
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            throw new JsonException("A webhook body must be valid UTF-8.");
+        }
+
         var reader = new Utf8JsonReader(body);
         using var document = JsonDocument.ParseValue(ref reader);
         var root = document.RootElement;
+        EnsureValidText(root);
         if (root.ValueKind != JsonValueKind.Object
             || !root.TryGetProperty("event_type", out var type)
             || type.ValueKind != JsonValueKind.String
@@ -82,6 +89,39 @@ public sealed class WebhookEvent
         }
 
         return new WebhookEvent(new WebhookEventType(type.GetString()!), data, eventId);
+    }
+
+    // A "\ud800" escape is valid JSON but no string: reading it later would throw where nobody expects it.
+    private static void EnsureValidText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        EnsureValidText(property.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        EnsureValidText(item);
+                    }
+
+                    break;
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException("A webhook body must hold valid Unicode text (an escape is a lone surrogate).", ex);
+        }
     }
 
     private string? GetString(string name) =>

@@ -78,6 +78,12 @@ public static partial class RenderJobSpecParser
             return Fail(new JobSpecError("$", "empty document; expected a JSON object"));
         }
 
+        if (FirstInvalidUtf8(utf8Json.Span) is { } offset)
+        {
+            return Fail(new JobSpecError("$", string.Create(CultureInfo.InvariantCulture,
+                $"not valid UTF-8: byte 0x{utf8Json.Span[(int)offset]:X2} at byte offset {offset} starts no valid character")));
+        }
+
         JsonDocument document;
         try
         {
@@ -91,7 +97,17 @@ public static partial class RenderJobSpecParser
         using (document)
         {
             var reader = new SpecReader();
-            var spec = reader.ReadRoot(document.RootElement);
+            RenderJobSpec? spec;
+            try
+            {
+                spec = reader.ReadRoot(document.RootElement);
+            }
+            catch (InvalidOperationException)
+            {
+                // Valid UTF-8 can still escape a lone surrogate ("\ud800"), which no string can hold.
+                return Fail(new JobSpecError("$", "invalid text: a \\u escape is a lone surrogate (\\uD800-\\uDFFF without its pair)"));
+            }
+
             return reader.Errors.Count == 0 && spec is not null
                 ? new JobSpecParseResult(spec, [])
                 : new JobSpecParseResult(null, reader.Errors);
@@ -118,6 +134,26 @@ public static partial class RenderJobSpecParser
     }
 
     private static JobSpecParseResult Fail(JobSpecError error) => new(null, [error]);
+
+    // The offset of the first byte that does not begin a valid UTF-8 sequence, or null when all of it is valid.
+    private static long? FirstInvalidUtf8(ReadOnlySpan<byte> utf8)
+    {
+        Span<char> chars = stackalloc char[1024];
+        long consumed = 0;
+        while (!utf8.IsEmpty)
+        {
+            var status = System.Text.Unicode.Utf8.ToUtf16(utf8, chars, out var read, out _, replaceInvalidSequences: false);
+            if (status == System.Buffers.OperationStatus.InvalidData || status == System.Buffers.OperationStatus.NeedMoreData)
+            {
+                return consumed + read;
+            }
+
+            consumed += read;
+            utf8 = utf8[read..];
+        }
+
+        return null;
+    }
 
     private static string DescribeMalformed(JsonException ex)
     {

@@ -144,6 +144,23 @@ public sealed class RenderJobSpecParserTests
         Assert.Equal([expected], result.Errors.Select(e => e.ToString()));
     }
 
+    public static TheoryData<byte[], string> InvalidText() => new()
+    {
+        { [0xFF, 0xFE, (byte)'{', (byte)'}'], "$: not valid UTF-8: byte 0xFF at byte offset 0 starts no valid character" },
+        { [.. "{\"version\": 1, \"title\": \""u8.ToArray(), 0xC3, 0x28, .. "\"}"u8.ToArray()], "$: not valid UTF-8: byte 0xC3 at byte offset 25 starts no valid character" },
+        { [.. "{\"version\": 1, \"kind\": \"avatar\", \"title\": \""u8.ToArray(), 0xE2, 0x82], "$: not valid UTF-8: byte 0xE2 at byte offset 43 starts no valid character" },
+        { "{\"version\": 1, \"kind\": \"avatar\", \"title\": \"\\ud800\", \"avatar\": {\"look_id\": \"l\", \"script\": \"Hi\"}}"u8.ToArray(), "$: invalid text: a \\u escape is a lone surrogate (\\uD800-\\uDFFF without its pair)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidText))]
+    public void Parse_TextThatIsNotValidUnicode_SaysWhereInsteadOfThrowing(byte[] utf8, string expected)
+    {
+        var result = RenderJobSpecParser.Parse(utf8);
+
+        Assert.Equal([expected], result.Errors.Select(e => e.ToString()));
+    }
+
     [Fact]
     public void Parse_TooLarge_RejectedBeforeParsing()
     {
