@@ -27,8 +27,11 @@ public sealed class WebhookEvent
     /// <summary>The raw <c>event_data</c> (an undefined element when absent).</summary>
     public JsonElement EventData { get; }
 
-    /// <summary>The delivery id (<c>Heygen-Event-Id</c>, or <c>event_id</c> in the body); de-duplicate on it.</summary>
+    /// <summary>The event id to de-duplicate on: the body's signed <c>event_id</c>, else the <c>Heygen-Event-Id</c> header.</summary>
     public string? EventId { get; }
+
+    /// <summary>The <c>event_id</c> in the (signed) body, when it has one.</summary>
+    public string? BodyEventId { get; init; }
 
     /// <summary>The <c>callback_id</c> given at create time, when the payload carries one.</summary>
     public string? CallbackId => GetString("callback_id");
@@ -83,12 +86,12 @@ public sealed class WebhookEvent
         }
 
         var data = root.TryGetProperty("event_data", out var d) ? d.Clone() : default;
-        if (eventId is null && root.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String)
-        {
-            eventId = id.GetString();
-        }
 
-        return new WebhookEvent(new WebhookEventType(type.GetString()!), data, eventId);
+        // The body's own event id is signed; the header's is not, so the body's wins.
+        var bodyEventId = root.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String && !string.IsNullOrEmpty(id.GetString())
+            ? id.GetString()
+            : null;
+        return new WebhookEvent(new WebhookEventType(type.GetString()!), data, bodyEventId ?? eventId) { BodyEventId = bodyEventId };
     }
 
     // A "\ud800" escape is valid JSON but no string: reading it later would throw where nobody expects it.

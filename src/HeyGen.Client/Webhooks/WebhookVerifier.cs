@@ -53,6 +53,9 @@ public enum WebhookVerificationFailure
 
     /// <summary>The signature is valid but the body is not a webhook event.</summary>
     MalformedBody,
+
+    /// <summary>The <c>Heygen-Event-Id</c> header names another event than the signed body's <c>event_id</c>.</summary>
+    EventIdMismatch,
 }
 
 /// <summary>The outcome of <see cref="WebhookVerifier.Verify(ReadOnlySpan{byte}, string?, string?, string?)"/>.</summary>
@@ -219,6 +222,12 @@ public sealed class WebhookVerifier
         catch (JsonException)
         {
             return Fail(WebhookVerificationFailure.MalformedBody, "The body is not a webhook event object.", sentAt);
+        }
+
+        // The header is not signed; the body's event id is. A header that disagrees with it is a tampered replay.
+        if (parsed.BodyEventId is { } signedId && !string.IsNullOrWhiteSpace(eventId) && eventId.Trim() != signedId)
+        {
+            return Fail(WebhookVerificationFailure.EventIdMismatch, $"{EventIdHeader} does not match the signed body's event_id.", sentAt);
         }
 
         return new WebhookVerificationResult(WebhookVerificationFailure.None, "Verified.", parsed, sentAt, matched);

@@ -115,6 +115,7 @@ public sealed partial class WebhookIntake
                 {
                     WebhookVerificationFailure.BodyTooLarge => TooLarge(),
                     WebhookVerificationFailure.MalformedBody => ApiResponse.Error(400, "malformed_body", verified.Message),
+                    WebhookVerificationFailure.EventIdMismatch => ApiResponse.Error(400, "event_id_mismatch", verified.Message),
                     _ => ApiResponse.Error(401, "invalid_signature", "The webhook could not be verified."),
                 };
             }

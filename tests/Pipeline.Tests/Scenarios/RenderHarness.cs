@@ -131,7 +131,8 @@ internal sealed class RenderHarness : IAsyncDisposable
             // The production schedule, scaled from minutes to seconds like the emulated render.
             o.ExpectedRenderTime = RenderDuration;
             o.PollInterval = TimeSpan.FromSeconds(0.5);
-            o.SafetyNetPollInterval = TimeSpan.FromSeconds(2);
+            // Wide enough that a webhook delayed by a busy machine still beats the first safety-net poll (1.5 + 4 s).
+            o.SafetyNetPollInterval = TimeSpan.FromSeconds(8);
             o.SlotRecheckInterval = TimeSpan.FromSeconds(1);
             workflow?.Invoke(o);
         });

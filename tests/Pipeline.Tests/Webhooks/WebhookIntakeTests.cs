@@ -223,6 +223,29 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
         Assert.Empty(await _orchestrations.AllReceivedAsync());
     }
 
+    [Fact]
+    public async Task HandleAsync_CapturedDeliveryReplayedWithAFreshTimestampAndANewEventIdHeader_IsRejected()
+    {
+        // The signature covers the body only: the timestamp and event-id headers of a captured delivery can be rewritten.
+        // The body's own event_id is signed, so de-duplication keys on it and a header that disagrees is refused.
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            event_id = "evt_signed",
+            event_type = "avatar_video.success",
+            event_data = new { video_id = "vid_1", callback_id = "r-running" },
+        });
+
+        var first = await SendAsync(body, Secret, "evt_signed");
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var forged = await SendAsync(body, Secret, "evt_forged", _time.GetUtcNow());
+        var replayed = await SendAsync(body, Secret, "evt_signed", _time.GetUtcNow());
+
+        Assert.Equal((200, 400, 200), (first.StatusCode, forged.StatusCode, replayed.StatusCode));
+        Assert.Equal("event_id_mismatch", JsonDocument.Parse(forged.Body!).RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("duplicate", JsonDocument.Parse(replayed.Body!).RootElement.GetProperty("status").GetString());
+        Assert.Single(await _orchestrations.AllReceivedAsync());
+    }
+
     private static byte[] AvatarEvent(string type, string videoId, string? callbackId, string? message = null)
     {
         var data = new Dictionary<string, string?> { ["video_id"] = videoId, ["url"] = "https://files.test/v.mp4" };
