@@ -1,18 +1,12 @@
 using Azure.Core.Serialization;
-using Azure.Identity;
-using Azure.Security.KeyVault.Secrets;
-using Azure.Storage.Blobs;
 using HeyGen.Client;
 using HeyGenRender.Functions.Orchestrators;
 using HeyGenRender.Pipeline.DependencyInjection;
 using HeyGenRender.Pipeline.Orchestration;
-using HeyGenRender.Pipeline.Secrets;
-using HeyGenRender.Pipeline.Storage;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace HeyGenRender.Functions;
 
@@ -47,37 +41,12 @@ public static class FunctionsApp
             services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
         }
 
-        // One credential for everything in Azure: the app's user-assigned identity (AZURE_CLIENT_ID);
-        // a developer's own sign-in locally.
-        services.AddSingleton<Azure.Core.TokenCredential>(_ => new DefaultAzureCredential());
-        services.AddSingleton(TimeProvider.System);
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
-        services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName));
-
-        services.AddSingleton(provider =>
-        {
-            var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return storage.BlobServiceUri is { } uri
-                ? new BlobServiceClient(uri, provider.GetRequiredService<Azure.Core.TokenCredential>())
-                : new BlobServiceClient(storage.ConnectionString ?? throw new InvalidOperationException(
-                    $"Set {StorageOptions.SectionName}__BlobServiceUri (Azure) or {StorageOptions.SectionName}__ConnectionString (Azurite)."));
-        });
-
-        // Secrets from Key Vault when a vault is configured, from configuration otherwise (func start).
-        if (configuration[SecretsOptions.KeyVaultUriKey] is { Length: > 0 } vaultUri)
-        {
-            services.AddSingleton(provider => new SecretClient(new Uri(vaultUri), provider.GetRequiredService<Azure.Core.TokenCredential>()));
-            services.AddSingleton<ISecretProvider, KeyVaultSecretProvider>();
-        }
-        else
-        {
-            services.AddSingleton<ISecretProvider, ConfigurationSecretProvider>();
-        }
-
+        // Storage (managed identity in Azure, a connection string for Azurite), the credential and the secrets (Key Vault
+        // when Secrets__KeyVaultUri is set, configuration otherwise) are the intake's own registrations.
         services.AddHeyGenClient((provider, options) =>
         {
             configuration.GetSection("HeyGen").Bind(options);
-            options.ApiKeyProvider = new SecretApiKeyProvider(provider.GetRequiredService<ISecretProvider>());
+            options.ApiKeyProvider = provider.GetRequiredService<HeyGenApiKeyProvider>();
         });
 
         // The invocation's [DurableClient] becomes the scoped DurableTaskClient the pipeline's handlers take (see DurableClientScope).

@@ -148,7 +148,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
             await listening.Task.WaitAsync(s_startTimeout, cancellationToken).ConfigureAwait(false);
             var endpoints = new AzuriteEndpoints(urls["Blob"], urls["Queue"], urls["Table"]);
             await File.WriteAllTextAsync(Path.Combine(dataFolder, InstanceFile),
-                JsonSerializer.Serialize(new InstanceRecord(Environment.ProcessId, process.Id, endpoints)), cancellationToken).ConfigureAwait(false);
+                JsonSerializer.Serialize(new InstanceRecord(process.Id, endpoints)), cancellationToken).ConfigureAwait(false);
             Log.Started(logger, endpoints.Blob, dataFolder);
             return new AzuriteServer(process, closed.Task, endpoints, dataFolder, ownsDataFolder, logger);
         }
@@ -282,7 +282,7 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     [GeneratedRegex(@"Azurite (Blob|Queue|Table) service successfully closed")]
     private static partial Regex ClosedLine();
 
-    private sealed record InstanceRecord(int OwnerPid, int SupervisorPid, AzuriteEndpoints Endpoints);
+    private sealed record InstanceRecord(int SupervisorPid, AzuriteEndpoints Endpoints);
 
     private static partial class Log
     {

@@ -21,12 +21,10 @@ namespace HeyGenRender.LocalDurableTask;
 public sealed class LocalDurableTaskHost : IAsyncDisposable
 {
     private readonly WebApplication _sidecar;
-    private readonly IOrchestrationService _service;
 
-    private LocalDurableTaskHost(WebApplication sidecar, IOrchestrationService service, Uri address)
+    private LocalDurableTaskHost(WebApplication sidecar, Uri address)
     {
         _sidecar = sidecar;
-        _service = service;
         Address = address;
         Channel = GrpcChannel.ForAddress(address);
     }
@@ -36,9 +34,6 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
 
     /// <summary>The channel for <c>UseGrpc</c> of the worker and the client.</summary>
     public GrpcChannel Channel { get; }
-
-    /// <summary>The backend in use.</summary>
-    public IOrchestrationService Service => _service;
 
     /// <summary>Creates the task hub if needed and starts serving it.</summary>
     /// <exception cref="InvalidOperationException">Azure Storage was chosen without a connection string.</exception>
@@ -66,7 +61,7 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
             ?? throw new InvalidOperationException("The Durable Task sidecar reported no address.");
-        return new LocalDurableTaskHost(app, service, new Uri(address));
+        return new LocalDurableTaskHost(app, new Uri(address));
     }
 
     private static IOrchestrationService CreateService(LocalDurableTaskOptions options, ILoggerFactory loggerFactory) => options.Backend switch

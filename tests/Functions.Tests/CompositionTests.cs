@@ -41,7 +41,10 @@ public sealed class CompositionTests(AzuriteFixture azurite) : IClassFixture<Azu
     public async Task Composition_AsProgramBuildsIt_ValidatesAndResolvesEveryFunctionHandlerAndActivityPerInvocation()
     {
         using var host = BuildApp(Settings(azurite));
-        await using var client = new StubClientForResolution();
+        // A real gRPC client pointing nowhere: it is only handed to constructors here; resolution is what is tested.
+        await using var clients = new ServiceCollection().AddLogging()
+            .AddDurableTaskClient(b => b.UseGrpc(Grpc.Net.Client.GrpcChannel.ForAddress("http://127.0.0.1:9"))).BuildServiceProvider();
+        var client = clients.GetRequiredService<DurableTaskClient>();
 
         // As the worker does per invocation: a scope, the function class activated in it, the handler resolved through it.
         var functionClasses = FunctionsBuild.App.GetTypes()
@@ -93,27 +96,5 @@ public sealed class CompositionTests(AzuriteFixture azurite) : IClassFixture<Azu
         {
             Assert.Equal(ServiceLifetime.Scoped, services.Single(d => d.ServiceType == handler).Lifetime);
         }
-    }
-
-    /// <summary>A Durable client that is only handed to constructors here (never called): resolution is what is tested.</summary>
-    private sealed class StubClientForResolution() : DurableTaskClient("resolution")
-    {
-        public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => throw new NotSupportedException();
-
-        public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) => throw new NotSupportedException();
-
-        public override Task<string> ScheduleNewOrchestrationInstanceAsync(Microsoft.DurableTask.TaskName orchestratorName, object? input = null, Microsoft.DurableTask.StartOrchestrationOptions? options = null, CancellationToken cancellation = default) => throw new NotSupportedException();
-
-        public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => throw new NotSupportedException();
-
-        public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => throw new NotSupportedException();
-
-        public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
-
-        public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
-
-        public override Microsoft.DurableTask.AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) => throw new NotSupportedException();
-
-        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

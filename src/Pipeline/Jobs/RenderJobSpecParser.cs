@@ -78,7 +78,7 @@ public static partial class RenderJobSpecParser
             return Fail(new JobSpecError("$", "empty document; expected a JSON object"));
         }
 
-        if (FirstInvalidUtf8(utf8Json.Span) is { } offset)
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span) && FirstInvalidUtf8(utf8Json.Span) is { } offset)
         {
             return Fail(new JobSpecError("$", string.Create(CultureInfo.InvariantCulture,
                 $"not valid UTF-8: byte 0x{utf8Json.Span[(int)offset]:X2} at byte offset {offset} starts no valid character")));

@@ -18,12 +18,6 @@ namespace HeyGenRender.Pipeline.Orchestration;
 /// </remarks>
 public sealed class RenderSlots
 {
-    /// <summary>The operation name for <see cref="Acquire"/>.</summary>
-    public const string AcquireOperation = "acquire";
-
-    /// <summary>The operation name for <see cref="Release"/>.</summary>
-    public const string ReleaseOperation = "release";
-
     /// <summary>Renders holding a slot.</summary>
     [JsonPropertyName("holders")]
     public List<SlotLease> Holders { get; set; } = [];
