@@ -28,10 +28,10 @@ public sealed partial class RenderCommandTests(AzuriteFixture azurite) : IClassF
 
         run.ExitCode.Should().Be(0, run.ToString());
         var id = RenderId().Match(run.Output).Value;
-        run.Output.Should().Contain($"renders/{id}/video.mp4").And.Contain($"renders/{id}/result.json");
+        run.Output.Should().Contain($"{test.Renders}/{id}/video.mp4").And.Contain($"{test.Renders}/{id}/result.json");
         var video = Path.Combine(test.Folder, "out", id, "video.mp4");
         File.Exists(Path.Combine(test.Folder, "out", id, "result.json")).Should().BeTrue();
-        (await test.Blobs.GetBlobContainerClient("renders").GetBlobClient($"{id}/video.mp4").ExistsAsync()).Value.Should().BeTrue();
+        (await test.Blobs.GetBlobContainerClient(test.Renders).GetBlobClient($"{id}/video.mp4").ExistsAsync()).Value.Should().BeTrue();
         test.Emulator.State.Deliveries.Should().Contain(d => d.Signed && d.Succeeded, "the emulator's signed webhook reached the pipeline");
         AssertPlayable(video);
     }

@@ -29,7 +29,7 @@ public sealed class ServeTests(AzuriteFixture azurite) : IClassFixture<AzuriteFi
         done.SerializedCustomStatus.Should().Contain("completed");
         var status = await http.GetFromJsonAsync<JsonElement>($"/api/renders/{id}");
         status.GetProperty("stage").GetString().Should().Be("completed");
-        status.GetProperty("video_blob").GetString().Should().Be($"renders/{id}/video.mp4");
+        status.GetProperty("video_blob").GetString().Should().Be($"{test.Renders}/{id}/video.mp4");
         (await http.PostAsync($"/api/renders/{id}/cancel", null)).StatusCode.Should().Be(HttpStatusCode.Conflict, "a finished render cannot be cancelled");
         test.Emulator.State.Jobs.Should().HaveCount(1);
     }

@@ -72,7 +72,7 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
         // The orchestrator and activity functions take it to HeyGen (the emulator renders for a minute).
         var waiting = await app.WaitForStatusAsync(http, id, s => s.TryGetProperty("stage", out var stage) && stage.GetString() == "wait");
         Assert.Equal("running", waiting.GetProperty("status").GetString());
-        var heyGenId = waiting.GetProperty("custom_status").GetProperty("heyGenId").GetString()!;
+        var heyGenId = waiting.GetProperty("custom_status").GetProperty("heygen_id").GetString()!;
 
         // A signed webhook for its job reaches the render as an event.
         var body = JsonSerializer.SerializeToUtf8Bytes(new { event_type = "avatar_video.success", event_data = new { video_id = heyGenId, callback_id = id } });
@@ -90,6 +90,10 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
 
         var cancel = await http.PostAsync($"/api/renders/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var answer = await cancel.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(heyGenId, answer.GetProperty("heygen_id").GetString());
+        Assert.True(answer.GetProperty("heygen_job_continues").GetBoolean(), "HeyGen has no cancel: the caller is told its job runs on");
+        Assert.Contains("charged", answer.GetProperty("note").GetString(), StringComparison.Ordinal);
         var cancelled = await app.WaitForStatusAsync(http, id, s => s.GetProperty("status").GetString() == "cancelled");
         Assert.Equal("wait", cancelled.GetProperty("failure").GetProperty("stage").GetString());
         Assert.True(await app.Blobs.GetBlobContainerClient(app.Renders).GetBlobClient($"{id}/error.json").ExistsAsync());
@@ -143,7 +147,7 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
             BaseAddress = baseAddress;
             Inbox = settings["Storage:RequestsContainer"]!;
             Failed = settings["Storage:FailedRequestsContainer"]!;
-            Renders = AzuriteFixture.UniqueContainerName("out");
+            Renders = settings["Storage:OutputContainers:0"]!;
             Blobs = app.Services.GetRequiredService<BlobServiceClient>();
             Client = app.Services.GetRequiredService<IDurableTaskClientProvider>().GetClient();
         }
@@ -171,6 +175,7 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
                 ["Storage:RendersContainer"] = AzuriteFixture.UniqueContainerName("jobs"),
                 ["Storage:FailedRequestsContainer"] = AzuriteFixture.UniqueContainerName("failed"),
                 ["Storage:WebhookEventsContainer"] = AzuriteFixture.UniqueContainerName("events"),
+                ["Storage:OutputContainers:0"] = AzuriteFixture.UniqueContainerName("out"),
                 ["Secrets:HeyGenApiKey"] = emulator.ApiKey,
                 ["Secrets:WebhookSecret"] = WebhookSecret,
                 ["HeyGen:Endpoint"] = emulator.BaseAddress.ToString(),

@@ -17,7 +17,7 @@ internal static class PipelineTransfers
     public static async Task UploadAsync(string connection, string container, string blob, long size, Uri api, string apiKey)
     {
         // A fresh renders container per run: its asset index would otherwise find the previous run's upload and skip the transfer.
-        await using var services = Compose(connection, api, apiKey, rendersContainer: "bench-renders-" + Guid.NewGuid().ToString("N")[..12]);
+        await using var services = Compose(connection, api, apiKey, rendersContainer: "bench-renders-" + Guid.NewGuid().ToString("N")[..12], inbox: container);
         await using var scope = services.CreateAsyncScope();
         var activity = ActivatorUtilities.CreateInstance<UploadAssetActivity>(scope.ServiceProvider);
         var uploaded = await activity.RunAsync(new UploadAssetInput("bench.asset", container, blob));
@@ -29,11 +29,11 @@ internal static class PipelineTransfers
 
     public static async Task DownloadAsync(string videoId, long size, string connection, string container, string blob, Uri api, string apiKey)
     {
-        await using var services = Compose(connection, api, apiKey, rendersContainer: container);
+        await using var services = Compose(connection, api, apiKey, rendersContainer: container, inbox: "bench-inbox");
         await using var scope = services.CreateAsyncScope();
         var activity = ActivatorUtilities.CreateInstance<DownloadOutputsActivity>(scope.ServiceProvider);
         var prefix = blob[..blob.LastIndexOf('/')];
-        var result = await activity.RunAsync(new DownloadInput(new JobRef(RenderKind.Avatar, videoId), new OutputLocation(container, prefix)));
+        var result = await activity.RunAsync(new DownloadInput(new JobRef(RenderKind.Avatar, videoId), new OutputLocation(container, prefix), prefix));
         var video = result.Files.Single(f => f.Role == "video");
         if (video.Length != size || video.Blob.Name != blob)
         {
@@ -41,7 +41,8 @@ internal static class PipelineTransfers
         }
     }
 
-    private static ServiceProvider Compose(string connection, Uri api, string apiKey, string rendersContainer)
+    // The inbox is where the trust rules let assets be read from; the renders container is where outputs may go.
+    private static ServiceProvider Compose(string connection, Uri api, string apiKey, string rendersContainer, string inbox)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -51,6 +52,7 @@ internal static class PipelineTransfers
         {
             o.ConnectionString = connection;
             o.RendersContainer = rendersContainer;
+            o.RequestsContainer = inbox;
         });
         services.AddHeyGenClient(o =>
         {

@@ -2,6 +2,7 @@ using HeyGen.Client;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.DependencyInjection;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Webhooks;
 using HeyGenRender.LocalDurableTask;
 using Microsoft.DurableTask.Client;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HeyGenRender.Cli.Hosting;
 
@@ -93,6 +95,7 @@ internal sealed class PipelineHost : IAsyncDisposable
             o.TimeProvider = time;
         });
         services.AddOptions<InboxWatcherOptions>().Bind(builder.Configuration.GetSection(InboxWatcherOptions.SectionName));
+        services.AddOptions<StorageOptions>().Configure<IOptions<InboxWatcherOptions>>((storage, inbox) => storage.InternalContainers.Add(inbox.Value.ReceiptsContainer));
         services.AddSingleton<InboxWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWatcher>());
 

@@ -10,8 +10,10 @@ using HeyGenRender.Cli.Hosting;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Trust;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HeyGenRender.Cli.Rendering;
 
@@ -42,6 +44,9 @@ internal sealed class RenderRunner(CliEnvironment environment)
         var problems = new List<string>();
         var storage = new StorageOptions();
         configuration.GetSection(StorageOptions.SectionName).Bind(storage);
+        var inbox = new InboxWatcherOptions();
+        configuration.GetSection(InboxWatcherOptions.SectionName).Bind(inbox);
+        storage.InternalContainers.Add(inbox.ReceiptsContainer);
         var job = await ReadJobAsync(arguments, storage, problems, cancellationToken).ConfigureAwait(false);
         if (job is null || problems.Count > 0)
         {
@@ -205,9 +210,24 @@ internal sealed class RenderRunner(CliEnvironment environment)
             return null;
         }
 
-        var parsed = RenderJobSpecParser.Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        var parsed = RenderJobSpecParser.Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), storage.SpecDefaults);
         problems.AddRange(parsed.Errors.Select(e => e.ToString()));
         if (parsed.Spec is not { } spec)
+        {
+            return null;
+        }
+
+        // The trust rules, before any local file is uploaded into a container the spec names (the pipeline checks them
+        // again when it takes the job). The render id is not known yet: a prefix may not begin with any render id.
+        if (StorageTrustPolicy.Validate(storage) is { Count: > 0 } misconfigured)
+        {
+            problems.AddRange(misconfigured);
+            return null;
+        }
+
+        var refused = new StorageTrustPolicy(Options.Create(storage)).Check(spec, renderId: string.Empty);
+        problems.AddRange(refused.Select(e => e.ToString()));
+        if (refused.Count > 0)
         {
             return null;
         }

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Specialized;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Transfers;
+using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,7 @@ namespace HeyGenRender.Pipeline.Activities;
 /// URL (403/404/410) is refreshed with another GET of the job. A file already stored by an earlier run is kept.
 /// </summary>
 public sealed partial class DownloadOutputsActivity(
-    HeyGenJobReader reader, BlobServiceClient blobs, IHttpClientFactory httpClients, ILogger<DownloadOutputsActivity> logger)
+    HeyGenJobReader reader, BlobServiceClient blobs, IHttpClientFactory httpClients, StorageTrustPolicy trust, ILogger<DownloadOutputsActivity> logger)
     : IRenderActivity<DownloadInput, DownloadResult>
 {
     /// <summary>The named HttpClient used for downloads (no API key: the URLs are presigned).</summary>
@@ -29,6 +30,7 @@ public sealed partial class DownloadOutputsActivity(
     public async Task<DownloadResult> RunAsync(DownloadInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        trust.EnsureMayWrite(input.Output, input.RenderId);
         var container = blobs.GetBlobContainerClient(input.Output.Container);
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var outputs = await reader.ReadOutputsAsync(input.Job, cancellationToken);

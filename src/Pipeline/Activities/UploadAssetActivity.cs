@@ -7,6 +7,7 @@ using HeyGen.Client;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Transfers;
+using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,7 @@ namespace HeyGenRender.Pipeline.Activities;
 /// <c>PUT</c>; on its <c>BadDigest</c>, or HeyGen refusing the checksum, the blob is hashed and sent again), else from a hashing pass. Reads are streamed with a small
 /// read-ahead. Safe to run twice: the upload's Idempotency-Key is derived from the content hash.
 /// </summary>
-public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenClient heyGen, AssetIndex index, ILogger<UploadAssetActivity> logger)
+public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenClient heyGen, AssetIndex index, StorageTrustPolicy trust, ILogger<UploadAssetActivity> logger)
     : IRenderActivity<UploadAssetInput, UploadedAsset>
 {
     /// <summary>Read-ahead block size for reading the blob.</summary>
@@ -32,6 +33,7 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
     public async Task<UploadedAsset> RunAsync(UploadAssetInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        trust.EnsureMayRead(input.Container, input.BlobName);
         var blob = blobs.GetBlobContainerClient(input.Container).GetBlobClient(input.BlobName);
         var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
         var length = properties.ContentLength;

@@ -4,12 +4,13 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
 
 namespace HeyGenRender.Pipeline.Activities;
 
 /// <summary><see cref="RenderWorkflowNames.WriteResult"/>: writes <c>result.json</c> beside the video, once (conditional write).</summary>
-public sealed class WriteResultActivity(BlobServiceClient blobs) : IRenderActivity<WriteResultInput, BlobLocation>
+public sealed class WriteResultActivity(BlobServiceClient blobs, StorageTrustPolicy trust) : IRenderActivity<WriteResultInput, BlobLocation>
 {
     /// <summary>What <c>credits</c> in result.json is (HeyGen reports no per-job charge).</summary>
     public const string CreditNote = "Estimate: output seconds x HeyGen Enterprise rate; HeyGen reports no per-job charge.";
@@ -18,6 +19,7 @@ public sealed class WriteResultActivity(BlobServiceClient blobs) : IRenderActivi
     public Task<BlobLocation> RunAsync(WriteResultInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        trust.EnsureMayWrite(input.Output, input.InstanceId);
         var document = new
         {
             status = "completed",
@@ -45,21 +47,33 @@ public sealed class WriteResultActivity(BlobServiceClient blobs) : IRenderActivi
 public sealed class WriteErrorActivity(BlobServiceClient blobs) : IRenderActivity<WriteErrorInput, BlobLocation>
 {
     /// <inheritdoc />
-    public Task<BlobLocation> RunAsync(WriteErrorInput input, CancellationToken cancellationToken = default)
+    public async Task<BlobLocation> RunAsync(WriteErrorInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var cancelled = input.Code == "cancelled";
+        foreach (var file in input.Discard ?? [])
+        {
+            // Only the render's own files: the output folder is the render's, and Discard names what it stored there.
+            if (file.Container == input.Output.Container && file.Name.StartsWith(input.Output.Prefix + "/", StringComparison.Ordinal))
+            {
+                await blobs.GetBlobContainerClient(file.Container).GetBlobClient(file.Name).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            }
+        }
+
         var document = new
         {
-            status = input.Code == "cancelled" ? "cancelled" : "failed",
+            status = cancelled ? "cancelled" : "failed",
             render_id = input.InstanceId,
             stage = input.Stage,
             failure_code = input.Code,
             failure_message = input.Message,
             heygen_id = input.HeyGenId,
+            heygen_note = cancelled ? CancelSemantics.Note(input.HeyGenId) : null,
+            discarded = input.Discard?.Count > 0 ? input.Discard.Select(f => f.ToString()) : null,
             timings = input.Timings,
             heygen_calls = input.Counters,
         };
-        return RenderDocuments.WriteOnceAsync(blobs, input.Output.File(OutputLocation.ErrorFile), document, cancellationToken);
+        return await RenderDocuments.WriteOnceAsync(blobs, input.Output.File(OutputLocation.ErrorFile), document, cancellationToken);
     }
 }
 

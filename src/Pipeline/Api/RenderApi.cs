@@ -126,14 +126,36 @@ public class RenderApi
         }
 
         await _orchestrations.RaiseEventAsync(renderId, RenderEvents.Cancel, null, cancellationToken).ConfigureAwait(false);
+        var heyGenId = ReadCustomStatus(state.SerializedCustomStatus)?.HeyGenId;
         return ApiResponse.Json(202, w =>
         {
             w.WriteStartObject();
             w.WriteString("id", renderId);
             w.WriteString("status", "cancel_requested");
             w.WriteString("status_url", StatusPath(renderId));
+            w.WriteString("heygen_id", heyGenId);
+            w.WriteBoolean("heygen_job_continues", heyGenId is not null);
+            w.WriteString("note", CancelSemantics.Note(heyGenId));
             w.WriteEndObject();
         }, new Dictionary<string, string> { ["Location"] = StatusPath(renderId) });
+    }
+
+    // The render's custom status, or null when it has none or it is not a RenderStatus.
+    private static RenderStatus? ReadCustomStatus(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<RenderStatus>(json, OrchestrationJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The JSON name of a runtime status (<c>running</c>, <c>completed</c>, …).</summary>

@@ -1,4 +1,5 @@
 using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
@@ -7,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace HeyGenRender.Pipeline.Api;
 
 /// <summary>
-/// Starts a render from a job spec, for the HTTP API and the inbox alike: validates it (parse, then asset
-/// existence), stores it once at <c>renders/{id}/job.json</c>, and schedules the orchestration with a
+/// Starts a render from a job spec, for the HTTP API and the inbox alike (and so for the CLI and the Functions app):
+/// validates it (parse, the trust rules of <see cref="StorageTrustPolicy"/>, asset existence, the output folder's claim),
+/// stores it once at <c>renders/{id}/job.json</c>, and schedules the orchestration with a
 /// <see cref="RenderRequest"/> that carries only references. Starting the same id twice is safe.
 /// </summary>
 public partial class RenderStarter
@@ -19,15 +21,21 @@ public partial class RenderStarter
     private readonly DurableTaskClient _orchestrations;
     private readonly RenderJobStore _jobs;
     private readonly JobAssetChecker _assets;
+    private readonly StorageTrustPolicy _trust;
+    private readonly OutputFolderClaims _claims;
     private readonly ILogger<RenderStarter> _logger;
 
     /// <summary>Creates the starter.</summary>
     /// <param name="orchestrations">The Durable Task client.</param>
     /// <param name="jobs">Where accepted specs are kept.</param>
     /// <param name="assets">Checks the blob assets exist.</param>
+    /// <param name="trust">What a job may read and write.</param>
+    /// <param name="claims">Gives custom output folders to one render each.</param>
     /// <param name="logger">Logs.</param>
-    public RenderStarter(DurableTaskClient orchestrations, RenderJobStore jobs, JobAssetChecker assets, ILogger<RenderStarter> logger)
+    public RenderStarter(DurableTaskClient orchestrations, RenderJobStore jobs, JobAssetChecker assets, StorageTrustPolicy trust, OutputFolderClaims claims, ILogger<RenderStarter> logger)
     {
+        ArgumentNullException.ThrowIfNull(trust);
+        ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(orchestrations);
         ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(assets);
@@ -35,6 +43,8 @@ public partial class RenderStarter
         _orchestrations = orchestrations;
         _jobs = jobs;
         _assets = assets;
+        _trust = trust;
+        _claims = claims;
         _logger = logger;
     }
 
@@ -48,10 +58,16 @@ public partial class RenderStarter
     public virtual async Task<StartOutcome> StartAsync(ReadOnlyMemory<byte> utf8Json, string renderId, string source, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(renderId);
-        var parsed = RenderJobSpecParser.Parse(utf8Json);
+        var parsed = RenderJobSpecParser.Parse(utf8Json, _jobs.SpecDefaults);
         if (parsed.Spec is not { } spec)
         {
             return StartOutcome.Invalid(renderId, parsed.Errors);
+        }
+
+        // Before any storage call: a refused spec reads nothing and writes nothing.
+        if (_trust.Check(spec, renderId) is { Count: > 0 } refused)
+        {
+            return StartOutcome.Invalid(renderId, refused);
         }
 
         // A repeat of an accepted request: same id, and the stored spec says whether it is the same request.
@@ -67,6 +83,12 @@ public partial class RenderStarter
             return StartOutcome.Invalid(renderId, missing);
         }
 
+        var output = new OutputLocation(spec.Output.Container, spec.Output.Prefix ?? renderId);
+        if (await _claims.ClaimAsync(output, renderId, cancellationToken).ConfigureAwait(false) is { } taken)
+        {
+            return StartOutcome.Invalid(renderId, [taken]);
+        }
+
         if (await _jobs.SaveAsync(renderId, utf8Json, cancellationToken).ConfigureAwait(false) == JobStoreOutcome.AlreadyStoredDifferent)
         {
             return StartOutcome.Conflict(renderId);
@@ -77,7 +99,7 @@ public partial class RenderStarter
             RenderId = renderId,
             Kind = spec.Kind,
             JobBlob = _jobs.LocationFor(renderId),
-            Output = new OutputLocation(spec.Output.Container, spec.Output.Prefix ?? renderId),
+            Output = output,
             WaitMode = spec.Wait.Mode,
             Timeout = spec.Wait.Timeout,
             Source = source,

@@ -7,6 +7,7 @@ using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Secrets;
 using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +37,10 @@ public static class IntakeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        // Trust settings are checked at start-up: a host whose lists would let a job read renders or write into intake does not start.
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageTrustValidation>());
         services.AddOptions<SecretsOptions>().Bind(configuration.GetSection(SecretsOptions.SectionName));
         services.AddOptions<WebhookIntakeOptions>().Bind(configuration.GetSection(WebhookIntakeOptions.SectionName));
 
@@ -46,6 +50,8 @@ public static class IntakeServiceCollectionExtensions
 
         services.TryAddSingleton<RenderJobStore>();
         services.TryAddSingleton<JobAssetChecker>();
+        services.TryAddSingleton<StorageTrustPolicy>();
+        services.TryAddSingleton<OutputFolderClaims>();
         services.TryAddSingleton<IHeyGenJobIndex, BlobHeyGenJobIndex>();
         services.TryAddSingleton<WebhookDedupe>();
 

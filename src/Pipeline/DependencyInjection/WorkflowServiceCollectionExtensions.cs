@@ -1,6 +1,7 @@
 using HeyGenRender.Pipeline.Activities;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ public static class WorkflowServiceCollectionExtensions
         services.AddHttpClient(DownloadOutputsActivity.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AssetIndex>();
+        services.TryAddSingleton<StorageTrustPolicy>();
         services.TryAddSingleton<RenderSlotStore>();
         services.TryAddScoped<HeyGenJobReader>();
         services.TryAddScoped<PrepareRenderActivity>();

@@ -57,6 +57,12 @@ public static class RenderIds
     public static bool IsWellFormed(string? id) =>
         !string.IsNullOrEmpty(id) && id.Length <= 64 && id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
+    /// <summary>True when <paramref name="value"/> has the shape of an id this class makes: <c>r-</c> and 32 lowercase hex digits.</summary>
+    /// <param name="value">A folder name, for example.</param>
+    /// <returns>Whether it could be a render's id.</returns>
+    public static bool LooksLikeRenderId(string? value) =>
+        value is { Length: 34 } && value.StartsWith("r-", StringComparison.Ordinal) && value.AsSpan(2).ContainsAnyExcept("0123456789abcdef") is false;
+
     private static string Hash(string value) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
 }

@@ -59,8 +59,9 @@ public static partial class RenderJobSpecParser
 
     /// <summary>Parses and validates a job spec.</summary>
     /// <param name="utf8Json">The document, UTF-8.</param>
+    /// <param name="defaults">The containers a spec that names none means (the host's inbox and renders containers); <see cref="JobSpecDefaults.Standard"/> when null.</param>
     /// <returns>The spec, or every problem found.</returns>
-    public static JobSpecParseResult Parse(ReadOnlyMemory<byte> utf8Json)
+    public static JobSpecParseResult Parse(ReadOnlyMemory<byte> utf8Json, JobSpecDefaults? defaults = null)
     {
         if (utf8Json.Length > MaxSpecBytes)
         {
@@ -96,7 +97,7 @@ public static partial class RenderJobSpecParser
 
         using (document)
         {
-            var reader = new SpecReader();
+            var reader = new SpecReader(defaults ?? JobSpecDefaults.Standard);
             RenderJobSpec? spec;
             try
             {
@@ -116,20 +117,22 @@ public static partial class RenderJobSpecParser
 
     /// <summary>Parses and validates a job spec.</summary>
     /// <param name="json">The document.</param>
+    /// <param name="defaults">The containers a spec that names none means; <see cref="JobSpecDefaults.Standard"/> when null.</param>
     /// <returns>The spec, or every problem found.</returns>
-    public static JobSpecParseResult Parse(string json)
+    public static JobSpecParseResult Parse(string json, JobSpecDefaults? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Parse(Encoding.UTF8.GetBytes(json));
+        return Parse(Encoding.UTF8.GetBytes(json), defaults);
     }
 
     /// <summary>Parses a spec known to be valid (for example the stored copy), throwing otherwise.</summary>
     /// <param name="utf8Json">The document, UTF-8.</param>
+    /// <param name="defaults">The containers a spec that names none means; <see cref="JobSpecDefaults.Standard"/> when null.</param>
     /// <returns>The spec.</returns>
     /// <exception cref="JobSpecException">The spec is not valid.</exception>
-    public static RenderJobSpec ParseValid(ReadOnlyMemory<byte> utf8Json)
+    public static RenderJobSpec ParseValid(ReadOnlyMemory<byte> utf8Json, JobSpecDefaults? defaults = null)
     {
-        var result = Parse(utf8Json);
+        var result = Parse(utf8Json, defaults);
         return result.Spec ?? throw new JobSpecException(result.Errors);
     }
 
@@ -177,7 +180,7 @@ public static partial class RenderJobSpecParser
     [GeneratedRegex("^#[0-9a-fA-F]{6}$", RegexOptions.CultureInvariant)]
     internal static partial Regex ColorPattern();
 
-    private sealed class SpecReader
+    private sealed class SpecReader(JobSpecDefaults defaults)
     {
         public List<JobSpecError> Errors { get; } = [];
 
@@ -566,7 +569,7 @@ public static partial class RenderJobSpecParser
             }
 
             return blob is not null
-                ? AssetReference.ForBlob(container ?? AssetReference.DefaultContainer, blob)
+                ? AssetReference.ForBlob(container ?? defaults.AssetContainer, blob)
                 : AssetReference.ForUrl(uri!);
         }
 
@@ -574,7 +577,7 @@ public static partial class RenderJobSpecParser
         {
             if (element is null)
             {
-                return OutputSpec.Default;
+                return new OutputSpec(defaults.OutputContainer, null);
             }
 
             var before = Errors.Count;
@@ -598,7 +601,7 @@ public static partial class RenderJobSpecParser
                 }
             }
 
-            return Errors.Count > before ? null : new OutputSpec(container ?? OutputSpec.DefaultContainer, prefix);
+            return Errors.Count > before ? null : new OutputSpec(container ?? defaults.OutputContainer, prefix);
         }
 
         private WaitSpec? ReadWait(JsonElement? element, string? kind)

@@ -38,6 +38,9 @@ public class RenderJobStore
         _options = new StorageOptions();
     }
 
+    /// <summary>What a stored spec that names no container means here (the inbox, the renders container).</summary>
+    public virtual JobSpecDefaults SpecDefaults => _options.SpecDefaults;
+
     /// <summary>Where the job spec of <paramref name="renderId"/> is kept.</summary>
     /// <param name="renderId">The render id.</param>
     /// <returns>The blob location.</returns>
@@ -91,7 +94,7 @@ public class RenderJobStore
 
         // A spec is at most RenderJobSpecParser.MaxSpecBytes, so holding it whole is fine.
         var content = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
-        return RenderJobSpecParser.ParseValid(content.Value.Content.ToMemory());
+        return RenderJobSpecParser.ParseValid(content.Value.Content.ToMemory(), SpecDefaults);
     }
 }
 

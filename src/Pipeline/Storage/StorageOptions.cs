@@ -1,3 +1,5 @@
+using HeyGenRender.Pipeline.Jobs;
+
 namespace HeyGenRender.Pipeline.Storage;
 
 /// <summary>The pipeline's storage account and container names (configuration section <c>Storage</c>).</summary>
@@ -23,4 +25,25 @@ public sealed class StorageOptions
 
     /// <summary>Webhook de-duplication markers and the HeyGen-id index; a lifecycle rule deletes markers after 2 days.</summary>
     public string WebhookEventsContainer { get; set; } = "webhook-events";
+
+    /// <summary>
+    /// The containers a job may read blob assets from (<c>Storage:AssetContainers:0</c>, …); empty means the inbox only.
+    /// Never the renders, failed, webhook-events or task hub containers: <see cref="Trust.StorageTrustPolicy"/> refuses to start.
+    /// </summary>
+    public IList<string> AssetContainers { get; } = [];
+
+    /// <summary>
+    /// The containers a job may write its outputs to (<c>Storage:OutputContainers:0</c>, …); empty means the renders container
+    /// only. Never the inbox, an asset container, the failed, webhook-events or task hub containers.
+    /// </summary>
+    public IList<string> OutputContainers { get; } = [];
+
+    /// <summary>
+    /// More containers a host keeps its own state in (the CLI's inbox receipts, for example): neither readable nor writable
+    /// by a job. Hosts add to it; operators need not.
+    /// </summary>
+    public IList<string> InternalContainers { get; } = [];
+
+    /// <summary>What a spec that names no container means here: the inbox for assets, the renders container for outputs.</summary>
+    public JobSpecDefaults SpecDefaults => new(RequestsContainer, RendersContainer);
 }

@@ -1,5 +1,6 @@
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Webhooks;
 using Microsoft.DurableTask;
 
@@ -14,8 +15,12 @@ namespace HeyGenRender.Pipeline.Workflow;
 /// </summary>
 public static class RenderOrchestrator
 {
+    // A trust violation is not retried: the same refusal would come four times.
     private static readonly TaskOptions s_retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+        maxNumberOfAttempts: 4, firstRetryInterval: TimeSpan.FromSeconds(5), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1))
+    {
+        HandleFailure = failure => !failure.IsCausedBy<TrustViolationException>(),
+    });
 
     // Bounds on the loops, so history stays bounded even if HeyGen keeps throttling or sends events without end;
     // the deadline ends a render long before either is reached in practice.
@@ -40,6 +45,7 @@ public static class RenderOrchestrator
         private RenderTimings _timings = new(context.CurrentUtcDateTime, null, null, null, null);
         private RenderCounters _counters = new(0, 0, 0, 0, 0);
         private CreateJobResult? _job;
+        private Task<DownloadResult>? _download; // in flight when a cancel arrives: awaited, and its files discarded
         private bool _holdsSlot; // holds or waits for a slot: released (or dequeued) on every path
         private RenderPlan? _plan;
 
@@ -98,8 +104,9 @@ public static class RenderOrchestrator
 
             _stage = RenderStages.Download;
             Status(85, "downloading", job);
-            var downloaded = await Guard(context.CallActivityAsync<DownloadResult>(
-                RenderWorkflowNames.DownloadOutputs, new DownloadInput(jobRef, request.Output), s_retry));
+            _download = context.CallActivityAsync<DownloadResult>(
+                RenderWorkflowNames.DownloadOutputs, new DownloadInput(jobRef, request.Output, context.InstanceId), s_retry);
+            var downloaded = await Guard(_download);
             _timings = _timings with { Finished = context.CurrentUtcDateTime };
             var outputs = downloaded.Outputs ?? [new JobOutput(job, null, snapshot.Duration)];
             var credits = _plan.CreditRate is { } rate ? CreditRates.Estimate(rate, [.. outputs.Select(o => o.DurationSeconds)]) : null;
@@ -277,10 +284,30 @@ public static class RenderOrchestrator
             var heyGenId = _job?.HeyGenId;
             context.SetCustomStatus(new RenderStatus(RenderStages.Failed, 100, $"{failedStage}: {code}", heyGenId));
             await ReleaseSlotAsync();
+            var discard = code == "cancelled" ? await StoredBeforeCancelAsync() : null;
             var blob = await context.CallActivityAsync<BlobLocation>(RenderWorkflowNames.WriteError, new WriteErrorInput(
-                context.InstanceId, request.Output, failedStage, code, message, heyGenId, _timings, _counters), s_retry);
+                context.InstanceId, request.Output, failedStage, code, message, heyGenId, _timings, _counters, discard), s_retry);
             var status = code == "cancelled" ? "cancelled" : "failed";
             return new RenderOutcome(status, blob, heyGenId, failedStage, code, _counters);
+        }
+
+        // An activity cannot be stopped once scheduled: a download the cancel overtook still writes its files, so wait
+        // for it and have them deleted rather than leave a video beside an error.json that says cancelled.
+        private async Task<IReadOnlyList<BlobLocation>?> StoredBeforeCancelAsync()
+        {
+            if (_download is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return [.. (await _download).Files.Select(f => f.Blob)];
+            }
+            catch (TaskFailedException)
+            {
+                return null; // it stored nothing it reports; its partial blocks are never committed
+            }
         }
 
         private async Task<T> Guard<T>(Task<T> step)
@@ -311,10 +338,17 @@ public static class RenderOrchestrator
         private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
         // A failure message of the form "heygen:{code} {message}" carries HeyGen's error code.
-        private static string ErrorCodeOf(TaskFailedException failure) =>
-            MessageOf(failure) is var message && message.StartsWith("heygen:", StringComparison.Ordinal) && message.IndexOf(' ', StringComparison.Ordinal) is > 7 and var space
+        private static string ErrorCodeOf(TaskFailedException failure)
+        {
+            if (failure.FailureDetails?.IsCausedBy<TrustViolationException>() == true)
+            {
+                return "forbidden";
+            }
+
+            return MessageOf(failure) is var message && message.StartsWith("heygen:", StringComparison.Ordinal) && message.IndexOf(' ', StringComparison.Ordinal) is > 7 and var space
                 ? message[7..space]
                 : "error";
+        }
 
         // FailureDetails can be missing on some backends; the exception's own message still names the activity.
         private static string MessageOf(TaskFailedException failure) => failure.FailureDetails?.ErrorMessage ?? failure.Message;

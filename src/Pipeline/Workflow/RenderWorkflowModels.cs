@@ -84,7 +84,8 @@ public sealed record JobSnapshot(string Status, string? VideoId, double? Duratio
 /// <summary>Input of <c>DownloadOutputs</c>.</summary>
 /// <param name="Job">The finished job.</param>
 /// <param name="Output">Where the files go.</param>
-public sealed record DownloadInput(JobRef Job, OutputLocation Output);
+/// <param name="RenderId">The render, whose folder <paramref name="Output"/> must be.</param>
+public sealed record DownloadInput(JobRef Job, OutputLocation Output, string RenderId);
 
 /// <summary>The files <c>DownloadOutputs</c> stored.</summary>
 /// <param name="Files">Each file's role (<c>video</c>, <c>thumbnail</c>, <c>captions</c>), blob, length and SHA-256.</param>
@@ -142,7 +143,12 @@ public static class RenderStages
 /// <param name="Progress">0–100, a rough share of the work done.</param>
 /// <param name="Detail">A short note, for example the HeyGen status or the queue position.</param>
 /// <param name="HeyGenId">HeyGen's id once the job exists.</param>
-public sealed record RenderStatus(string Stage, int Progress, string? Detail = null, string? HeyGenId = null);
+/// <remarks>Serialized snake_case like every document the API shows (<c>heygen_id</c>), whatever the engine's serializer.</remarks>
+public sealed record RenderStatus(
+    [property: JsonPropertyName("stage")] string Stage,
+    [property: JsonPropertyName("progress")] int Progress,
+    [property: JsonPropertyName("detail")] string? Detail = null,
+    [property: JsonPropertyName("heygen_id")] string? HeyGenId = null);
 
 /// <summary>Times of a render's stages (orchestration time, UTC).</summary>
 /// <param name="Started">When the render started.</param>
@@ -200,6 +206,8 @@ public sealed record WriteResultInput(
 /// <param name="HeyGenId">HeyGen's id, if the job was created.</param>
 /// <param name="Timings">Stage times.</param>
 /// <param name="Counters">HeyGen call counters.</param>
+/// <param name="Discard">Files the render stored before it was stopped (a cancel during the download): deleted first, so
+/// the folder holds error.json and nothing that looks like a result.</param>
 public sealed record WriteErrorInput(
     string InstanceId,
     OutputLocation Output,
@@ -208,7 +216,8 @@ public sealed record WriteErrorInput(
     string Message,
     string? HeyGenId,
     RenderTimings Timings,
-    RenderCounters Counters);
+    RenderCounters Counters,
+    IReadOnlyList<BlobLocation>? Discard = null);
 
 /// <summary>The orchestration's output.</summary>
 /// <param name="Status"><c>completed</c>, <c>failed</c> or <c>cancelled</c>.</param>

@@ -6,6 +6,7 @@ using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Tests.Support;
+using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
 using HeyGenRender.TestSupport;
 using Microsoft.DurableTask.Client;
@@ -41,7 +42,7 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>, IAsyncLifeti
     {
         _orchestrations = await ScriptedRenderEngine.StartAsync();
         var jobs = new RenderJobStore(_blobs, Options.Create(_storage));
-        var starter = new RenderStarter(_orchestrations.Client, jobs, new JobAssetChecker(_blobs), NullLogger<RenderStarter>.Instance);
+        var starter = new RenderStarter(_orchestrations.Client, jobs, new JobAssetChecker(_blobs), new StorageTrustPolicy(Options.Create(_storage)), new OutputFolderClaims(_blobs, Options.Create(_storage)), NullLogger<RenderStarter>.Instance);
         _api = new RenderApi(starter, _orchestrations.Client);
     }
 
@@ -64,7 +65,7 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>, IAsyncLifeti
 
         var input = JsonSerializer.Deserialize<RenderRequest>(instance.SerializedInput!, OrchestrationJson.Options)!;
         Assert.Equal(new BlobLocation(_storage.RendersContainer, $"{id}/job.json"), input.JobBlob);
-        Assert.Equal(new OutputLocation("renders", id), input.Output);
+        Assert.Equal(new OutputLocation(_storage.RendersContainer, id), input.Output);
         Assert.Equal(RenderKind.Avatar, input.Kind);
         Assert.DoesNotContain("Hello.", instance.SerializedInput!, StringComparison.Ordinal);
 
@@ -181,9 +182,10 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>, IAsyncLifeti
         var okBody = Json(await _api.GetStatusAsync(ok));
         var badBody = Json(await _api.GetStatusAsync(bad));
 
-        Assert.Equal($"renders/{ok}/result.json", okBody.GetProperty("result_blob").GetString());
-        Assert.Equal($"renders/{ok}/video.mp4", okBody.GetProperty("video_blob").GetString());
-        Assert.Equal($"renders/{bad}/error.json", badBody.GetProperty("error_blob").GetString());
+        var renders = _storage.RendersContainer;
+        Assert.Equal($"{renders}/{ok}/result.json", okBody.GetProperty("result_blob").GetString());
+        Assert.Equal($"{renders}/{ok}/video.mp4", okBody.GetProperty("video_blob").GetString());
+        Assert.Equal($"{renders}/{bad}/error.json", badBody.GetProperty("error_blob").GetString());
         Assert.Equal("HeyGen said no", badBody.GetProperty("failure_message").GetString());
     }
 

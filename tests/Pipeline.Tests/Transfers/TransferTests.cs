@@ -266,7 +266,7 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
             services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
             services.AddSingleton<TimeProvider>(time);
             services.AddSingleton(blobs);
-            services.AddSingleton(Options.Create(new StorageOptions { ConnectionString = azurite.ConnectionString, RendersContainer = AzuriteFixture.UniqueContainerName("renders") }));
+            services.AddSingleton(Options.Create(new StorageOptions { ConnectionString = azurite.ConnectionString, RequestsContainer = sourceName, RendersContainer = AzuriteFixture.UniqueContainerName("renders") }));
             services.AddHeyGenClient(o =>
             {
                 o.Endpoint = emulator.BaseAddress;
