@@ -3,6 +3,7 @@ using HeyGen.Emulator;
 using HeyGenRender.Cli.Hosting;
 using HeyGenRender.TestSupport;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HeyGenRender.Cli.Tests;
 
@@ -39,7 +40,7 @@ internal sealed class CliTestHost : IAsyncDisposable
 
     public string Failed => Settings["Storage:FailedRequestsContainer"]!;
 
-    public static async Task<CliTestHost> StartAsync(AzuriteFixture azurite, TimeProvider? time = null, TimeSpan? renderDuration = null)
+    public static async Task<CliTestHost> StartAsync(AzuriteFixture azurite, TimeProvider? time = null, TimeSpan? renderDuration = null, Action<IServiceCollection>? services = null)
     {
         time ??= TimeProvider.System;
         var emulator = await HeyGenEmulatorHost.StartAsync(new EmulatorOptions { RenderDuration = renderDuration ?? TimeSpan.Zero }, time);
@@ -59,7 +60,7 @@ internal sealed class CliTestHost : IAsyncDisposable
             ["HeyGen:Endpoint"] = emulator.BaseAddress.ToString(),
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var host = await PipelineHost.StartAsync(configuration, time, "http://127.0.0.1:0", registerWebhookWithHeyGen: true);
+        var host = await PipelineHost.StartAsync(configuration, time, "http://127.0.0.1:0", registerWebhookWithHeyGen: true, configureServices: services);
         var folder = Directory.CreateTempSubdirectory("cli-tests-").FullName;
         return new CliTestHost(emulator, host, settings, azurite.CreateServiceClient(), folder);
     }

@@ -40,6 +40,7 @@ internal sealed partial class InboxWatcher : IHostedService, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<InboxWatcher> _logger;
     private readonly HashSet<string> _handled = new(StringComparer.Ordinal);
+    private bool _containersCreated;
     private readonly SemaphoreSlim _scanGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _waitersGate = new();
@@ -77,9 +78,15 @@ internal sealed partial class InboxWatcher : IHostedService, IAsyncDisposable
         try
         {
             var inbox = _blobs.GetBlobContainerClient(_storage.RequestsContainer);
-            await inbox.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             var receipts = _blobs.GetBlobContainerClient(_options.ReceiptsContainer);
-            await receipts.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!_containersCreated)
+            {
+                // Once per watcher, not per scan: a scan is a listing, and at a 1 s interval two creates a second add up.
+                await inbox.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                await receipts.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                _containersCreated = true;
+            }
+
             await foreach (var item in inbox.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
             {
                 if (!InboxHandler.IsJobBlob(item.Name))
@@ -115,6 +122,11 @@ internal sealed partial class InboxWatcher : IHostedService, IAsyncDisposable
                     Log.InboxBlobFailed(_logger, ex, item.Name);
                 }
             }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            _containersCreated = false; // deleted while we ran: the next scan creates it again
+            throw;
         }
         finally
         {

@@ -60,7 +60,8 @@ internal sealed class PipelineHost : IAsyncDisposable
         string urls,
         bool registerWebhookWithHeyGen,
         Action<ILoggingBuilder>? configureLogging = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action<IServiceCollection>? configureServices = null)
     {
         var durable = DurableOptions(configuration);
         var engineLogging = LoggerFactory.Create(logging =>
@@ -99,6 +100,7 @@ internal sealed class PipelineHost : IAsyncDisposable
         services.AddSingleton<InboxWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWatcher>());
 
+        configureServices?.Invoke(services);
         builder.Logging.AddFilter("Microsoft.DurableTask", LogLevel.Error);
         var app = builder.Build();
         MapEndpoints(app);

@@ -26,7 +26,7 @@ public static class IntakeServiceCollectionExtensions
     /// if any, else configuration) and
     /// <see cref="SecretApiKeyProvider"/> as the <see cref="HeyGenApiKeyProvider"/>; binds <see cref="StorageOptions"/>,
     /// <see cref="SecretsOptions"/> and <see cref="WebhookIntakeOptions"/>; adds a <see cref="BlobServiceClient"/> from
-    /// <see cref="StorageOptions"/> and <see cref="TimeProvider.System"/> unless already registered.
+    /// <see cref="StorageOptions"/> (with the registered <see cref="BlobClientOptions"/> if any) and <see cref="TimeProvider.System"/> unless already registered.
     /// The host registers the <c>Microsoft.DurableTask.Client.DurableTaskClient</c> (scoped or singleton) and logging.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -78,14 +78,16 @@ public static class IntakeServiceCollectionExtensions
 
     private static BlobServiceClient CreateBlobServiceClient(StorageOptions options, IServiceProvider services)
     {
+        // A host may register BlobClientOptions (retries, diagnostics, a policy of its own); else the SDK's defaults.
+        var clientOptions = services.GetService<BlobClientOptions>();
         if (options.BlobServiceUri is { } uri)
         {
-            return new BlobServiceClient(uri, services.GetRequiredService<TokenCredential>());
+            return new BlobServiceClient(uri, services.GetRequiredService<TokenCredential>(), clientOptions);
         }
 
         if (!string.IsNullOrEmpty(options.ConnectionString))
         {
-            return new BlobServiceClient(options.ConnectionString);
+            return new BlobServiceClient(options.ConnectionString, clientOptions);
         }
 
         throw new InvalidOperationException($"Storage is not configured: set {StorageOptions.SectionName}:{nameof(StorageOptions.BlobServiceUri)} or {StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}.");
