@@ -65,6 +65,9 @@ public sealed class HostileInputTests(HostileInputTests.World world, ITestOutput
         Spec("asset blob name climbing out", Avatar(background: """{"blob": "../render-requests-failed/victim.json"}"""), "avatar.background.image.blob"),
         Spec("asset blob name absolute", Avatar(background: """{"blob": "/etc/passwd"}"""), "avatar.background.image.blob"),
         Spec("asset container not a container name", Avatar(background: """{"blob": "x.png", "container": "../renders"}"""), "avatar.background.image.container"),
+        Spec("asset blob name blank (found by the fuzz test)", Avatar(background: """{"blob": "   "}"""), "avatar.background.image.blob"),
+        Spec("unknown field with an empty name (found by the fuzz test)", """{"version": 1, "kind": "avatar", "": 1, "avatar": {"look_id": "l", "script": "Hi."}}""", "$[\"\"]"),
+        Spec("unknown field with a 5,000-character name", "{\"version\": 1, \"kind\": \"avatar\", \"" + new string('n', 5_000) + "\": 1, \"avatar\": {\"look_id\": \"l\", \"script\": \"Hi.\"}}", "$[\"nnnnnnnnn"),
         Spec("asset with both container and url", Avatar(background: """{"url": "https://example.com/x.png", "container": "{inbox}"}"""), "avatar.background.image.container"),
 
         // Job specs over HTTP: outputs only into the render's own folder of an output container.
@@ -131,6 +134,9 @@ public sealed class HostileInputTests(HostileInputTests.World world, ITestOutput
         Hook("signed JSON array", "[]"u8.ToArray(), 400, "malformed_body"),
         Hook("header event id other than the signed one", WebhookBody("evt_body"), 400, "event_id_mismatch", headerEventId: "evt_header"),
         Hook("webhook body over 256 KiB", Encoding.UTF8.GetBytes("{\"event_type\": \"avatar_video.success\", \"pad\": \"" + new string('z', 300 * 1024) + "\"}"), 413, "payload_too_large"),
+        Hook("signed event whose video_id is a number (found by the fuzz test)", """{"event_type": "video_agent.success", "event_id": "evt_num", "event_data": {"video_id": 42}}"""u8.ToArray(), 400, "malformed_body"),
+        Hook("signed event with a 6,000-character event id (found by the fuzz test)", Encoding.UTF8.GetBytes("{\"event_type\": \"avatar_video.success\", \"event_id\": \"" + new string('e', 6_000) + "\", \"event_data\": {\"video_id\": \"v\"}}"), 400, "malformed_body"),
+        Hook("signed event with a control character in video_id", """{"event_type": "avatar_video.success", "event_id": "evt_ctl", "event_data": {"video_id": "v\u0007"}}"""u8.ToArray(), 400, "malformed_body"),
         Hook("signed event for another host's render", WebhookBody("evt_victim", callbackId: VictimRenderId), 200, "unknown_render"),
         Hook("signed event with a path as callback id", WebhookBody("evt_path", callbackId: "../../renders/r-abababababababababababababababab"), 200, "unknown_render"),
         Hook("captured delivery replayed with a fresh timestamp", WebhookBody("evt_replayed"), 200, "duplicate", replay: true),

@@ -639,9 +639,9 @@ public static partial class RenderJobSpecParser
     /// <summary>Why <paramref name="name"/> cannot be a blob name in this pipeline, or null when it can.</summary>
     internal static string? ValidateBlobName(string name)
     {
-        if (name.Length == 0)
+        if (string.IsNullOrWhiteSpace(name))
         {
-            return "must not be empty";
+            return "must not be empty or blank";
         }
 
         if (name.Length > 1024)
@@ -678,7 +678,9 @@ public static partial class RenderJobSpecParser
         _ => "nothing",
     };
 
-    private static string Clip(string value) => value.Length <= 60 ? value : value[..57] + "...";
+    // At most 60 characters, never cutting a surrogate pair in two.
+    private static string Clip(string value) =>
+        value.Length <= 60 ? value : value[..(char.IsHighSurrogate(value[56]) ? 56 : 57)] + "...";
 
     /// <summary>Reads one JSON object, reporting unknown fields (with a near-miss hint) and typed problems by path.</summary>
     private sealed class ObjectReader
@@ -697,13 +699,13 @@ public static partial class RenderJobSpecParser
             {
                 if (!seen.Add(property.Name))
                 {
-                    _owner.Error(_prefix + property.Name, "appears more than once");
+                    _owner.Error(MemberPath(property.Name), "appears more than once");
                 }
                 else if (!known.Contains(property.Name, StringComparer.Ordinal))
                 {
                     var hint = known.FirstOrDefault(k => EditDistance(k, property.Name) <= 2)
                         ?? known.FirstOrDefault(k => k.StartsWith(property.Name + "_", StringComparison.Ordinal));
-                    _owner.Error(_prefix + property.Name, hint is null ? "unknown field" : $"unknown field (did you mean '{hint}'?)");
+                    _owner.Error(MemberPath(property.Name), hint is null ? "unknown field" : $"unknown field (did you mean '{hint}'?)");
                 }
             }
         }
@@ -713,6 +715,13 @@ public static partial class RenderJobSpecParser
         public string Path { get; }
 
         public string PathOf(string name) => _prefix + name;
+
+        // A name from the document: as is when it looks like a field name, else quoted and clipped (it may be empty,
+        // huge, or hold dots and control characters), so the error always names a readable path.
+        private string MemberPath(string name) =>
+            name.Length is > 0 and <= 64 && name.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_' or '$' or '-')
+                ? _prefix + name
+                : $"{Path}[{JsonSerializer.Serialize(Clip(name))}]";
 
         public bool Has(string name) => _element.TryGetProperty(name, out _);
 

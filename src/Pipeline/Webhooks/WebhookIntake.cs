@@ -1,6 +1,8 @@
+using System.Text.Json;
 using System.Globalization;
 using HeyGen.Client;
 using HeyGenRender.Pipeline.Api;
+using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Secrets;
 using Microsoft.DurableTask.Client;
@@ -120,7 +122,27 @@ public sealed partial class WebhookIntake
                 };
             }
 
-            return await RouteAsync(verified.Event!, token).ConfigureAwait(false);
+            // Signed, but event_data may still not have the documented shape (a number where HeyGen sends a string):
+            // that is a malformed body, answered as one, not an error of ours.
+            WebhookNotification notification;
+            try
+            {
+                notification = ToNotification(verified.Event!);
+            }
+            catch (JsonException ex)
+            {
+                Log.Rejected(_logger, WebhookVerificationFailure.MalformedBody, ex.Message);
+                return ApiResponse.Error(400, "malformed_body", $"event_data does not have the shape of a {verified.Event!.EventType.Value} event: {ex.Message}");
+            }
+
+            // The ids name blobs and instances: HeyGen's are short ASCII, and anything else is refused before it is used.
+            if (IdProblem(("event_id", verified.Event!.EventId), ("heygen id", notification.HeyGenId), ("event_data.video_id", notification.VideoId), ("event_data.callback_id", verified.Event.CallbackId)) is { } problem)
+            {
+                Log.Rejected(_logger, WebhookVerificationFailure.MalformedBody, problem);
+                return ApiResponse.Error(400, "malformed_body", problem);
+            }
+
+            return await RouteAsync(verified.Event!, notification, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -162,9 +184,8 @@ public sealed partial class WebhookIntake
         return verifier.Verify(raw, headers);
     }
 
-    private async Task<ApiResponse> RouteAsync(WebhookEvent e, CancellationToken cancellationToken)
+    private async Task<ApiResponse> RouteAsync(WebhookEvent e, WebhookNotification notification, CancellationToken cancellationToken)
     {
-        var notification = ToNotification(e);
         DedupeClaim? claim = null;
         if (!string.IsNullOrEmpty(e.EventId))
         {
@@ -247,11 +268,27 @@ public sealed partial class WebhookIntake
         }
     }
 
+    /// <summary>The longest id (event, HeyGen job, callback) accepted in a webhook.</summary>
+    public const int MaxIdLength = 128;
+
+    private static string? IdProblem(params (string Field, string? Value)[] ids)
+    {
+        foreach (var (field, value) in ids)
+        {
+            if (value is not null && (value.Length > MaxIdLength || value.Any(c => c is < '!' or > '~')))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{field} must be at most {MaxIdLength} printable ASCII characters without spaces (got {Math.Min(value.Length, 100_000):N0} characters).");
+            }
+        }
+
+        return null;
+    }
+
     private async Task<string?> FindInstanceAsync(WebhookEvent e, WebhookNotification notification, CancellationToken cancellationToken)
     {
-        // callback_id is the instance id when the workflow set it; otherwise look the HeyGen ids up.
-        if (!string.IsNullOrEmpty(e.CallbackId)
-            && await _orchestrations.GetInstanceAsync(e.CallbackId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) is not null)
+        // callback_id is the instance id when the workflow set it (never anything but a render id); otherwise look the HeyGen ids up.
+        if (RenderIds.IsWellFormed(e.CallbackId)
+            && await _orchestrations.GetInstanceAsync(e.CallbackId!, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) is not null)
         {
             return e.CallbackId;
         }

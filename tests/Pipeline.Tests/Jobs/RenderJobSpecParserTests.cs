@@ -121,7 +121,7 @@ public sealed class RenderJobSpecParserTests
         { "{\"version\": 1, \"kind\": \"video_agent\", \"video_agent\": {}}", "video_agent.prompt: required" },
         { "{\"version\": 1, \"kind\": \"video_agent\", \"video_agent\": {\"prompt\": \"" + new string('p', 10_001) + "\"}}", "video_agent.prompt: 10,001 characters, limit 10,000" },
         { "{\"version\": 1, \"kind\": \"video_agent\", \"video_agent\": {\"prompt\": \"p\", \"files\": [" + string.Join(",", Enumerable.Repeat("{\"url\": \"https://x.test/a.pdf\"}", 21)) + "]}}", "video_agent.files: 21 files, limit 20" },
-        { "{\"version\": 1, \"kind\": \"video_agent\", \"video_agent\": {\"prompt\": \"p\", \"files\": [{\"blob\": \"a.pdf\"}, {\"blob\": \"\"}]}}", "video_agent.files[1].blob: must not be empty" },
+        { "{\"version\": 1, \"kind\": \"video_agent\", \"video_agent\": {\"prompt\": \"p\", \"files\": [{\"blob\": \"a.pdf\"}, {\"blob\": \"\"}]}}", "video_agent.files[1].blob: must not be empty or blank" },
         { "{\"version\": 1, \"kind\": \"video_agent\", \"video_agent\": {\"prompt\": \"p\", \"orientation\": \"square\"}}", "video_agent.orientation: must be one of landscape, portrait (got 'square')" },
         { "{\"version\": 1, \"kind\": \"translation\", \"translation\": {\"video\": {\"blob\": \"v.mp4\"}}}", "translation.output_languages: required" },
         { "{\"version\": 1, \"kind\": \"translation\", \"translation\": {\"video\": {\"blob\": \"v.mp4\"}, \"output_languages\": []}}", "translation.output_languages: must list at least one language" },
