@@ -256,6 +256,38 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Render_CancelledWhileDownloading_LeavesOnlyItsJobAndErrorJsonAndSaysHeyGenChargedTheJob()
+    {
+        // Each file download is held for a second, so the cancel arrives while the download activity runs; an activity
+        // cannot be stopped, so the render waits for it and deletes what it stored.
+        await using var h = await RenderHarness.StartAsync(azurite, e =>
+            e.Faults.Add(new FaultRule { Kind = FaultKind.Latency, PathPrefix = "/_files/", Method = "GET", Delay = TimeSpan.FromSeconds(1) }));
+        var id = await h.StartRenderAsync(AvatarSpec("auto"));
+        var cancelled = false;
+
+        await h.RunUntilFinishedAsync([id], async () =>
+        {
+            if (!cancelled && (await h.CustomStatusAsync(id)).Contains("\"stage\":\"download\"", StringComparison.Ordinal))
+            {
+                cancelled = true;
+                await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
+            }
+        });
+
+        var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
+        Assert.Equal(("cancelled", "download"), (error.GetProperty("status").GetString(), error.GetProperty("stage").GetString()));
+        Assert.Contains("HeyGen has no cancel operation", error.GetProperty("heygen_note").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"{id}/video.mp4", error.GetProperty("discarded").EnumerateArray().Select(f => f.GetString()!).Single(f => f.EndsWith("video.mp4", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var left = new List<string>();
+        await foreach (var blob in h.Blobs.GetBlobContainerClient(h.Storage.RendersContainer).GetBlobsAsync(new GetBlobsOptions { Prefix = id + "/" }))
+        {
+            left.Add(blob.Name[(id.Length + 1)..]);
+        }
+
+        Assert.Equal(["error.json", "job.json"], left.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Render_CancelEventWhileWaitingOutRetryAfter_FinishesWithoutWaitingForTheTimer()
     {
         await using var h = await RenderHarness.StartAsync(azurite, e =>
