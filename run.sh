@@ -13,6 +13,7 @@ root=$(cd "$(dirname "$0")" && pwd)
 cd "$root"
 
 eng/install-prerequisites.sh
+eng/generate-sample-assets.sh
 
 build=artifacts/run
 dll=$build/bin/Cli/release/HeyGenRender.Cli.dll

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 eng/install-prerequisites.sh
+eng/generate-sample-assets.sh
 
 solution=HeyGenRender.slnx
 dotnet build "$solution" -c Release -nologo -clp:ErrorsOnly

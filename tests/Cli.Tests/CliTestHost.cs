@@ -58,6 +58,10 @@ internal sealed class CliTestHost : IAsyncDisposable
             ["Durable:MaxQueuePollingInterval"] = "00:00:00.100",
             ["Secrets:HeyGenApiKey"] = emulator.ApiKey,
             ["HeyGen:Endpoint"] = emulator.BaseAddress.ToString(),
+            // The emulator takes the same short time for every job (as the CLI tells the workflow when it embeds one).
+            ["Workflow:ExpectedRenderTime"] = "00:00:00.200",
+            ["Workflow:MinExpectedRenderTime"] = "00:00:00.200",
+            ["Workflow:RenderTimePerVideoSecond"] = "0",
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var host = await PipelineHost.StartAsync(configuration, time, "http://127.0.0.1:0", registerWebhookWithHeyGen: true, configureServices: services);

@@ -50,6 +50,8 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
             ["Durable__ControlQueueVisibilityTimeout"] = "00:00:05",
             ["Workflow__ConcurrencyLimit"] = "3",
             ["Workflow__ExpectedRenderTime"] = "00:00:03",
+            ["Workflow__MinExpectedRenderTime"] = "00:00:03",
+            ["Workflow__RenderTimePerVideoSecond"] = "0",
             ["Workflow__SafetyNetPollInterval"] = "00:00:02",
             ["Workflow__SlotRecheckInterval"] = "00:00:01",
         };

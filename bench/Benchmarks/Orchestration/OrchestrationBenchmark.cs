@@ -30,7 +30,7 @@ internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOp
             $"{Jobs} avatar-video jobs (no assets), emulator concurrency limit {ConcurrencyLimit}, render time T = {RenderTime.TotalSeconds:0} s of real time " +
             $"(system clock in every process: `serve` runs as its own process, so no shared virtual time), emulator rate limit 600 requests/min. " +
             $"Ideal makespan ⌈{Jobs}/{ConcurrencyLimit}⌉·T = {ideal:0} s. " +
-            "`serve` variants: renders started with `POST /api/renders`, workflow option `ConcurrencyLimit` = 10 and `ExpectedRenderTime` = T, others default. " +
+            "`serve` variants: renders started with `POST /api/renders`, workflow option `ConcurrencyLimit` = 10 and `ExpectedRenderTime` = `MinExpectedRenderTime` = T and `RenderTimePerVideoSecond` = 0 (every emulated job takes T), others default. " +
             "*webhooks*: `wait.mode` auto, a webhook endpoint registered with the emulator; *polling only*: `wait.mode` poll, no endpoint. " +
             "*CLI-style*: one independent worker per job (simulated in one process, each with its own HttpClient): create (on 429 wait Retry-After), " +
             "then GET the video with backoff 2 s doubling to 30 s, ±20 % jitter, then GET the video_url. " +
@@ -125,6 +125,8 @@ internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOp
             ["Secrets__WebhookSecret"] = secret,
             ["Workflow__ConcurrencyLimit"] = ConcurrencyLimit.ToString(CultureInfo.InvariantCulture),
             ["Workflow__ExpectedRenderTime"] = RenderTime.ToString("c", CultureInfo.InvariantCulture),
+            ["Workflow__MinExpectedRenderTime"] = RenderTime.ToString("c", CultureInfo.InvariantCulture),
+            ["Workflow__RenderTimePerVideoSecond"] = "0",
         }, cancellationToken);
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using HeyGen.Emulator;
 using HeyGenRender.LocalAzurite;
 using Microsoft.Extensions.Configuration;
@@ -60,6 +61,12 @@ internal sealed class EmbeddedDefaults : IAsyncDisposable
                 emulator = await HeyGenEmulatorHost.StartAsync(options, time, cancellationToken).ConfigureAwait(false);
                 added[CliConfiguration.HeyGenApiKey] = emulator.ApiKey;
                 added[CliConfiguration.HeyGenEndpoint] = emulator.BaseAddress.ToString();
+
+                // The embedded emulator takes a known time per job, so the workflow's first poll goes there instead of at
+                // HeyGen's 5x the video length (a poll-mode sample would otherwise wait half a minute for a 3 s job).
+                AddUnlessSet(configuration, added, "Workflow:RenderTimePerVideoSecond", "0");
+                AddUnlessSet(configuration, added, "Workflow:MinExpectedRenderTime", options.RenderDuration.ToString("c", CultureInfo.InvariantCulture));
+                AddUnlessSet(configuration, added, "Workflow:ExpectedRenderTime", options.RenderDuration.ToString("c", CultureInfo.InvariantCulture));
                 Log.EmulatorStarted(logger, emulator.BaseAddress);
             }
         }
@@ -71,6 +78,14 @@ internal sealed class EmbeddedDefaults : IAsyncDisposable
 
         var merged = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(added).Build();
         return new EmbeddedDefaults(merged, azurite, emulator);
+    }
+
+    private static void AddUnlessSet(IConfiguration configuration, Dictionary<string, string?> added, string key, string value)
+    {
+        if (string.IsNullOrEmpty(configuration[key]))
+        {
+            added[key] = value;
+        }
     }
 
     /// <inheritdoc />

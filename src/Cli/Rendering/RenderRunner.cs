@@ -333,7 +333,9 @@ internal sealed class RenderRunner(CliEnvironment environment)
                     }
 
                     var length = file.TryGetProperty("length", out var l) && l.TryGetInt64(out var n) ? n : -1;
-                    var local = Path.Combine(folder, Path.GetFileName(name));
+                    // The same layout as the blobs: a translation's {language}/video.mp4 keeps its folder.
+                    var local = LocalPathFor(folder, output, name);
+                    Directory.CreateDirectory(Path.GetDirectoryName(local)!);
                     if (!File.Exists(local) || new FileInfo(local).Length != length)
                     {
                         var blob = blobs.GetBlobContainerClient(fileContainer).GetBlobClient(name);
@@ -355,6 +357,16 @@ internal sealed class RenderRunner(CliEnvironment environment)
         }
 
         return ExitCodes.Success;
+    }
+
+    // Where blob <paramref name="name"/> of the render goes under its local folder; never outside it.
+    private static string LocalPathFor(string folder, OutputLocation output, string name)
+    {
+        var relative = name.StartsWith(output.Prefix + "/", StringComparison.Ordinal) ? name[(output.Prefix.Length + 1)..] : Path.GetFileName(name);
+        var local = Path.GetFullPath(Path.Combine(folder, relative.Replace('/', Path.DirectorySeparatorChar)));
+        return local.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? local
+            : Path.Combine(folder, Path.GetFileName(name));
     }
 
     private async Task<int> ReportFailureAsync(string renderId, OutputLocation output, BlobServiceClient blobs, string? failureMessage, CancellationToken cancellationToken)

@@ -4,8 +4,9 @@ namespace HeyGenRender.Pipeline.Workflow;
 
 /// <summary>
 /// When the render asks HeyGen for the job's status. Few calls, fast detection:
-/// HeyGen rarely finishes before the expected render time, so polling earlier only wastes calls; the first poll
-/// goes there. Right after it completion is likeliest, so the next gaps are short (30 s) and grow by 1.5 each time,
+/// HeyGen rarely finishes before the expected render time (<see cref="RenderTimeEstimate"/>: from the job's length), so
+/// polling earlier only wastes calls; the first poll goes there. Right after it completion is likeliest, so the next
+/// gaps are short (a quarter of the expected time, 5-30 s) and grow by 1.5 each time,
 /// capped, so a job that runs long costs about one call per cap interval rather than one per few seconds
 /// (HeyGen's CLI polls 2–30 s; a 5-minute render would cost 10–60 calls that way, this schedule 3–4).
 /// With webhooks (<c>auto</c>) polling is only a safety net for a lost delivery: it starts later and backs off
@@ -13,8 +14,11 @@ namespace HeyGenRender.Pipeline.Workflow;
 /// </summary>
 public static class PollSchedule
 {
-    /// <summary>The gap after the first poll in poll mode.</summary>
-    public static TimeSpan FirstGap { get; } = TimeSpan.FromSeconds(30);
+    /// <summary>The longest gap after the first poll in poll mode (HeyGen suggests polling every 10-30 s).</summary>
+    public static TimeSpan MaxFirstGap { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The shortest gap after the first poll.</summary>
+    public static TimeSpan MinFirstGap { get; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The growth of the gaps.</summary>
     public const double Growth = 1.5;
@@ -26,7 +30,7 @@ public static class PollSchedule
         switch (mode)
         {
             case WaitMode.Poll:
-                return pollsSoFar == 0 ? plan.ExpectedRenderTime : Grow(FirstGap, pollsSoFar, plan.PollInterval);
+                return pollsSoFar == 0 ? plan.ExpectedRenderTime : Grow(FirstGap(plan), pollsSoFar, plan.PollInterval);
             case WaitMode.Auto:
                 // The webhook should arrive near the expected time; the net catches it a safety interval later.
                 var first = plan.ExpectedRenderTime + plan.SafetyNetPollInterval / 2;
@@ -34,6 +38,16 @@ public static class PollSchedule
             default:
                 return null;
         }
+    }
+
+    /// <summary>The gap after the first poll: a quarter of the expected time, within 5-30 s.</summary>
+    /// <param name="plan">The render's plan.</param>
+    /// <returns>The gap.</returns>
+    public static TimeSpan FirstGap(RenderPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var quarter = plan.ExpectedRenderTime / 4;
+        return quarter < MinFirstGap ? MinFirstGap : quarter > MaxFirstGap ? MaxFirstGap : quarter;
     }
 
     private static TimeSpan Grow(TimeSpan firstGap, int pollsSoFar, TimeSpan cap)

@@ -129,7 +129,10 @@ internal sealed class RenderHarness : IAsyncDisposable
         services.Configure<RenderWorkflowOptions>(o =>
         {
             // The production schedule, scaled from minutes to seconds like the emulated render.
+            // The emulator takes the same time for every job, as the CLI tells the workflow when it embeds one.
             o.ExpectedRenderTime = RenderDuration;
+            o.MinExpectedRenderTime = RenderDuration;
+            o.RenderTimePerVideoSecond = 0;
             o.PollInterval = TimeSpan.FromSeconds(0.5);
             // Wide enough that a webhook delayed by a busy machine still beats the first safety-net poll (1.5 + 4 s).
             o.SafetyNetPollInterval = TimeSpan.FromSeconds(8);

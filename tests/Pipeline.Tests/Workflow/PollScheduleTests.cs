@@ -80,3 +80,52 @@ public sealed class PollScheduleTests
         Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(130), TimeSpan.FromSeconds(170)], PollTimes(WaitMode.Poll, 4, plan));
     }
 }
+
+public sealed class RenderTimeEstimateTests
+{
+    private static readonly RenderWorkflowOptions s_options = new();
+
+    private static RenderJob Job(string json) => RenderJobSpecParser.ParseValid(System.Text.Encoding.UTF8.GetBytes(json)).Job;
+
+    [Theory]
+    [InlineData(150, 50)] // 10 s of speech: 50 s at 5x
+    [InlineData(1_500, 500)] // 100 s of speech
+    [InlineData(30, 30)] // 2 s of speech: the 30 s floor
+    public void For_ScriptedAvatar_FollowsTheScriptLength(int characters, int expectedSeconds)
+    {
+        var job = Job($$"""{"version": 1, "kind": "avatar", "avatar": {"look_id": "l", "script": "{{new string('a', characters)}}"}}""");
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), RenderTimeEstimate.For(job, _ => null, s_options));
+    }
+
+    [Fact]
+    public void For_LipsyncAndTranslation_FollowTheirMediaSizes()
+    {
+        var lipsync = Job("""{"version": 1, "kind": "lipsync", "lipsync": {"video": {"blob": "v.mp4"}, "audio": {"blob": "a.mp3"}}}""");
+        var translation = Job("""{"version": 1, "kind": "translation", "translation": {"video": {"blob": "v.mp4"}, "output_languages": ["es"]}}""");
+
+        // A minute of 128 kbit/s audio; a minute of 2 Mbit/s video: 5 minutes each.
+        Assert.Equal(TimeSpan.FromMinutes(5), RenderTimeEstimate.For(lipsync, a => a.BlobName == "a.mp3" ? 960_000 : 1, s_options));
+        Assert.Equal(TimeSpan.FromMinutes(5), RenderTimeEstimate.For(translation, _ => 15_000_000, s_options));
+    }
+
+    [Fact]
+    public void For_VideoAgentOrUrlAsset_FallsBackToTheConfiguredTime()
+    {
+        var agent = Job("""{"version": 1, "kind": "video_agent", "video_agent": {"prompt": "A launch video."}}""");
+        var byUrl = Job("""{"version": 1, "kind": "translation", "translation": {"video": {"url": "https://example.com/v.mp4"}, "output_languages": ["es"]}}""");
+
+        Assert.Equal(s_options.ExpectedRenderTime, RenderTimeEstimate.For(agent, _ => null, s_options));
+        Assert.Equal(s_options.ExpectedRenderTime, RenderTimeEstimate.For(byUrl, _ => null, s_options));
+    }
+
+    [Fact]
+    public void FirstGap_IsAQuarterOfTheExpectedTimeWithin5To30Seconds()
+    {
+        RenderPlan Plan(TimeSpan expected) => new(RenderKind.Avatar, [], WaitMode.Poll, 10, expected, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(5));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), PollSchedule.FirstGap(Plan(TimeSpan.FromSeconds(3))));
+        Assert.Equal(TimeSpan.FromSeconds(15), PollSchedule.FirstGap(Plan(TimeSpan.FromSeconds(60))));
+        Assert.Equal(TimeSpan.FromSeconds(30), PollSchedule.FirstGap(Plan(TimeSpan.FromMinutes(10))));
+    }
+}
