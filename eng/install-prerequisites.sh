@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what running and testing need beyond the .NET SDK, and says what it did:
 #  - Azurite, the local Azure Storage, pinned in package.json / package-lock.json (npm ci);
-#  - ffmpeg (ffprobe checks that the videos the pipeline produces are playable), from apt.
+#  - ffmpeg (the sample media; ffprobe checks that the videos the pipeline produces are playable) and tmux (a real
+#    terminal for the progress display's tests), from apt.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -15,13 +16,17 @@ if [ ! -x node_modules/.bin/azurite-blob ] || ! cmp -s package-lock.json "$stamp
   echo "prerequisites: installed Azurite $(node_modules/.bin/azurite-blob --version) from package-lock.json."
 fi
 
-if ! command -v ffprobe >/dev/null; then
+# ffmpeg makes the sample media and checks the videos the pipeline produces; tmux gives the terminal tests a real terminal.
+missing=()
+command -v ffprobe >/dev/null || missing+=(ffmpeg)
+command -v tmux >/dev/null || missing+=(tmux)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo=""; fi
   if [ "$(id -u)" = 0 ] || [ -n "$sudo" ]; then
     $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
-    echo "prerequisites: installed ffmpeg $(ffprobe -version | head -n1 | cut -d' ' -f3) from apt."
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    echo "prerequisites: installed ${missing[*]} from apt."
   else
-    echo "prerequisites: ffprobe is missing and apt needs root: tests that check playability will say they are skipped." >&2
+    echo "prerequisites: ${missing[*]} missing and apt needs root: install them (apt-get install ${missing[*]})." >&2
   fi
 fi

@@ -28,7 +28,7 @@ public sealed partial class RenderCommandTests(AzuriteFixture azurite) : IClassF
 
         run.ExitCode.Should().Be(0, run.ToString());
         var id = RenderId().Match(run.Output).Value;
-        run.Output.Should().Contain($"{test.Renders}/{id}/video.mp4").And.Contain($"{test.Renders}/{id}/result.json");
+        run.Output.Should().Contain($"blobs  {test.Renders}/{id}/").And.Contain($"files  out/{id}/").And.Contain("    video.mp4").And.Contain("    result.json");
         var video = Path.Combine(test.Folder, "out", id, "video.mp4");
         File.Exists(Path.Combine(test.Folder, "out", id, "result.json")).Should().BeTrue();
         (await test.Blobs.GetBlobContainerClient(test.Renders).GetBlobClient($"{id}/video.mp4").ExistsAsync()).Value.Should().BeTrue();

@@ -41,6 +41,7 @@ public sealed class SampleTests(AzuriteFixture azurite, ITestOutputHelper output
         run.ExitCode.Should().Be(0, run.ToString());
         var id = System.Text.RegularExpressions.Regex.Match(run.Output, "r-[0-9a-f]{32}").Value;
         var folder = Path.Combine(test.Folder, "out", id);
+        run.Output.Should().Contain($"files  out/{id}/");
         using var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "result.json")));
         var files = result.RootElement.GetProperty("files").EnumerateArray().ToList();
         files.Should().Contain(f => f.GetProperty("role").GetString() == "video");
@@ -50,7 +51,7 @@ public sealed class SampleTests(AzuriteFixture azurite, ITestOutputHelper output
             var local = Path.Combine(folder, relative);
             File.Exists(local).Should().BeTrue($"{relative} is in result.json");
             new FileInfo(local).Length.Should().Be(file.GetProperty("length").GetInt64());
-            run.Output.Should().Contain(Path.Combine("out", id, relative), "the printed path is the real one");
+            run.Output.Should().MatchRegex($@"\n    {System.Text.RegularExpressions.Regex.Escape(relative)} ", "each file is listed under its real relative path");
         }
 
         if (sample == "video-translation.json")

@@ -117,7 +117,7 @@ internal sealed class RenderRunner(CliEnvironment environment)
 
         if (missing.Count > 0)
         {
-            return await BadInputAsync(missing).ConfigureAwait(false);
+            return await BadInputAsync(missing, progress).ConfigureAwait(false);
         }
 
         foreach (var (location, localPath) in job.LocalAssets)
@@ -148,7 +148,9 @@ internal sealed class RenderRunner(CliEnvironment environment)
             output = new OutputLocation(job.Spec.Output.Container, job.Spec.Output.Prefix ?? renderId);
         }
 
-        await environment.Out.WriteLineAsync($"render {renderId}: job {storage.RequestsContainer}/{job.BlobName} queued; status {new Uri(http.BaseAddress!, RenderApi.StatusPath(renderId))}").ConfigureAwait(false);
+        progress.WriteLine($"render {renderId}: queued");
+        progress.WriteLine($"  job    {storage.RequestsContainer}/{job.BlobName}");
+        progress.WriteLine($"  status {new Uri(http.BaseAddress!, RenderApi.StatusPath(renderId))}");
         var failed = blobs.GetBlobContainerClient(storage.FailedRequestsContainer);
         while (true)
         {
@@ -159,7 +161,7 @@ internal sealed class RenderRunner(CliEnvironment environment)
                 // Not started yet, or rejected by the inbox handler: then the job blob is in the failed container with its report.
                 if (await ReadRejectionAsync(failed, job.BlobName, renderId, etag, cancellationToken).ConfigureAwait(false) is { } rejection)
                 {
-                    return await BadInputAsync(rejection).ConfigureAwait(false);
+                    return await BadInputAsync(rejection, progress).ConfigureAwait(false);
                 }
 
                 progress.Stage("queued", 0, "waiting for the inbox watcher", environment.Time.GetElapsedTime(started));
@@ -181,7 +183,7 @@ internal sealed class RenderRunner(CliEnvironment environment)
 
                 if (runtime is "completed" or "failed" or "terminated" or "cancelled")
                 {
-                    return await ReportFailureAsync(renderId, output, blobs, Text(root, "failure_message"), cancellationToken).ConfigureAwait(false);
+                    return await ReportFailureAsync(renderId, output, blobs, Text(root, "failure_message"), progress, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -297,7 +299,7 @@ internal sealed class RenderRunner(CliEnvironment environment)
     {
         sha256 ??= await HashAsync(localPath, cancellationToken).ConfigureAwait(false);
         var length = new FileInfo(localPath).Length;
-        var reporter = progress.Transfer($"upload {blob.BlobContainerName}/{blob.Name}", length);
+        var reporter = progress.Transfer($"upload {blob.Name}", length);
         await using var stream = File.OpenRead(localPath);
         var info = await blob.UploadAsync(stream, new BlobUploadOptions
         {
@@ -339,7 +341,7 @@ internal sealed class RenderRunner(CliEnvironment environment)
                     if (!File.Exists(local) || new FileInfo(local).Length != length)
                     {
                         var blob = blobs.GetBlobContainerClient(fileContainer).GetBlobClient(name);
-                        var reporter = progress.Transfer($"download {fileContainer}/{name}", length);
+                        var reporter = progress.Transfer($"download {Path.GetRelativePath(folder, local)}", length);
                         await blob.DownloadToAsync(local, new BlobDownloadToOptions { ProgressHandler = reporter }, cancellationToken).ConfigureAwait(false);
                         reporter.Report(length);
                     }
@@ -350,10 +352,15 @@ internal sealed class RenderRunner(CliEnvironment environment)
         }
 
         saved.Add(($"{output.Container}/{resultBlob.Name}", resultPath, new FileInfo(resultPath).Length));
-        await environment.Out.WriteLineAsync($"render {renderId}: completed").ConfigureAwait(false);
-        foreach (var (blob, local, length) in saved)
+
+        // Short lines (they fit 80 columns): where the blobs are, where the copies are, then each file under both.
+        progress.WriteLine($"render {renderId}: completed");
+        progress.WriteLine($"  blobs  {output.Container}/{output.Prefix}/");
+        progress.WriteLine($"  files  {Path.GetRelativePath(environment.WorkingDirectory, folder)}{Path.DirectorySeparatorChar}");
+        var nameWidth = saved.Max(f => Path.GetRelativePath(folder, f.Local).Length);
+        foreach (var (_, local, length) in saved)
         {
-            await environment.Out.WriteLineAsync($"  {blob}  ({RenderProgress.Bytes(length)}) -> {Path.GetRelativePath(environment.WorkingDirectory, local)}").ConfigureAwait(false);
+            progress.WriteLine($"    {Path.GetRelativePath(folder, local).PadRight(nameWidth)}  {RenderProgress.Bytes(length),10}");
         }
 
         return ExitCodes.Success;
@@ -369,7 +376,7 @@ internal sealed class RenderRunner(CliEnvironment environment)
             : Path.Combine(folder, Path.GetFileName(name));
     }
 
-    private async Task<int> ReportFailureAsync(string renderId, OutputLocation output, BlobServiceClient blobs, string? failureMessage, CancellationToken cancellationToken)
+    private async Task<int> ReportFailureAsync(string renderId, OutputLocation output, BlobServiceClient blobs, string? failureMessage, RenderProgress progress, CancellationToken cancellationToken)
     {
         var errorBlob = blobs.GetBlobContainerClient(output.Container).GetBlobClient(output.File(OutputLocation.ErrorFile).Name);
         string? code = null, message = failureMessage, stage = null;
@@ -386,8 +393,8 @@ internal sealed class RenderRunner(CliEnvironment environment)
             // No error.json (the orchestration itself failed): the status's failure message is all there is.
         }
 
-        await environment.Error.WriteLineAsync($"render {renderId}: failed{(stage is null ? string.Empty : " at " + stage)}{(code is null ? string.Empty : " (" + code + ")")}: {message ?? "no reason given"}").ConfigureAwait(false);
-        await environment.Error.WriteLineAsync($"  details: {output.Container}/{errorBlob.Name}").ConfigureAwait(false);
+        progress.WriteLine($"render {renderId}: failed{(stage is null ? string.Empty : " at " + stage)}{(code is null ? string.Empty : " (" + code + ")")}: {message ?? "no reason given"}", error: true);
+        progress.WriteLine($"  details: {output.Container}/{errorBlob.Name}", error: true);
         return ExitCodes.Failed;
     }
 
@@ -422,12 +429,20 @@ internal sealed class RenderRunner(CliEnvironment environment)
         return null;
     }
 
-    private async Task<int> BadInputAsync(IReadOnlyList<string> problems)
+    private async Task<int> BadInputAsync(IReadOnlyList<string> problems, RenderProgress? progress = null)
     {
-        await environment.Error.WriteLineAsync(problems.Count == 1 ? "error: the job has 1 problem:" : $"error: the job has {problems.Count} problems:").ConfigureAwait(false);
-        foreach (var problem in problems)
+        var lines = new List<string> { problems.Count == 1 ? "error: the job has 1 problem:" : $"error: the job has {problems.Count} problems:" };
+        lines.AddRange(problems.Select(p => "  " + p));
+        foreach (var line in lines)
         {
-            await environment.Error.WriteLineAsync("  " + problem).ConfigureAwait(false);
+            if (progress is null)
+            {
+                await environment.Error.WriteLineAsync(line).ConfigureAwait(false);
+            }
+            else
+            {
+                progress.WriteLine(line, error: true);
+            }
         }
 
         return ExitCodes.BadInput;

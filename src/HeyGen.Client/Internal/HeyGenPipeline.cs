@@ -196,6 +196,19 @@ internal sealed class HeyGenPipeline
         return null;
     }
 
+    // A 404 answers a question ("is this asset still there?") that the caller asked and handles: not a warning.
+    private void LogFailure(HeyGenRoute route, int status, string? errorCode)
+    {
+        if (status == 404)
+        {
+            Log.NotFound(Logger, route.Method, route.Template, errorCode);
+        }
+        else
+        {
+            Log.Failed(Logger, route.Method, route.Template, status, errorCode);
+        }
+    }
+
     /// <summary>Builds the exception for an error response from the error envelope.</summary>
     public async Task<HeyGenException> ToExceptionAsync(HeyGenRoute route, HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -206,7 +219,7 @@ internal sealed class HeyGenPipeline
         var message = error?.Message is { Length: > 0 } m
             ? string.Create(CultureInfo.InvariantCulture, $"HeyGen {route} failed with {status} {error.Code}: {m}")
             : string.Create(CultureInfo.InvariantCulture, $"HeyGen {route} failed with {status} {response.ReasonPhrase}.");
-        Log.Failed(Logger, route.Method, route.Template, status, error?.Code);
+        LogFailure(route, status, error?.Code);
         HeyGenErrorCode? code = error?.Code is { Length: > 0 } c ? new HeyGenErrorCode(c) : default(HeyGenErrorCode?);
         return new HeyGenException(status, code, message, error?.Param, error?.DocUrl, requestId, retryAfter);
     }
@@ -226,7 +239,7 @@ internal sealed class HeyGenPipeline
         var status = (int)response.StatusCode;
         var requestId = response.Headers.TryGetValues("x-amz-request-id", out var ids) ? ids.FirstOrDefault() : null;
         var message = string.Create(CultureInfo.InvariantCulture, $"HeyGen {route} failed with {status} {error.Value.Code}: {error.Value.Message ?? response.ReasonPhrase}");
-        Log.Failed(Logger, route.Method, route.Template, status, error.Value.Code);
+        LogFailure(route, status, error.Value.Code);
         return new HeyGenException(status, new HeyGenErrorCode(error.Value.Code), message, requestId: requestId, retryAfter: GetRetryAfter(response, _options.TimeProvider));
     }
 

@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Warning, "HeyGen {Method} {Route} failed: {Status} {ErrorCode}")]
     public static partial void Failed(ILogger logger, string method, string route, int status, string? errorCode);
 
+    [LoggerMessage(9, LogLevel.Debug, "HeyGen {Method} {Route}: not found (404 {ErrorCode})")]
+    public static partial void NotFound(ILogger logger, string method, string route, string? errorCode);
+
     [LoggerMessage(5, LogLevel.Information, "Uploading {Length} bytes for asset {AssetId}")]
     public static partial void UploadStarting(ILogger logger, string assetId, long length);
 

@@ -157,7 +157,9 @@ public sealed partial class CreateHeyGenJobActivity(RenderJobStore jobs, HeyGenC
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Render {InstanceId}: HeyGen job {HeyGenId} created.")]
+        // HeyGen answers a repeat of a create (same Idempotency-Key) with the first job, and does not say it did: so the
+        // line says what is known, that this is the render's job, not that it was made just now.
+        [LoggerMessage(1, LogLevel.Information, "Render {InstanceId}: HeyGen job {HeyGenId} is the render's job (created by this call or by an earlier one with the same Idempotency-Key).")]
         public static partial void Created(ILogger logger, string instanceId, string heyGenId);
 
         [LoggerMessage(2, LogLevel.Information, "Render {InstanceId}: HeyGen is throttling creates; retry after {RetryAfter}.")]
