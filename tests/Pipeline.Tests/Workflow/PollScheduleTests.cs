@@ -77,7 +77,8 @@ public sealed class PollScheduleTests
     {
         var plan = PlanFrom(new RenderWorkflowOptions { ExpectedRenderTime = TimeSpan.FromMinutes(1), PollInterval = TimeSpan.FromSeconds(40) });
 
-        Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(130), TimeSpan.FromSeconds(170)], PollTimes(WaitMode.Poll, 4, plan));
+        // First gap a quarter of the expected minute (15 s), then x1.5: 22.5 s, 33.75 s (under the 40 s cap).
+        Assert.Equal([TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(75), TimeSpan.FromSeconds(97.5), TimeSpan.FromSeconds(131.25)], PollTimes(WaitMode.Poll, 4, plan));
     }
 }
 
@@ -93,7 +94,7 @@ public sealed class RenderTimeEstimateTests
     [InlineData(30, 30)] // 2 s of speech: the 30 s floor
     public void For_ScriptedAvatar_FollowsTheScriptLength(int characters, int expectedSeconds)
     {
-        var job = Job($$"""{"version": 1, "kind": "avatar", "avatar": {"look_id": "l", "script": "{{new string('a', characters)}}"}}""");
+        var job = Job("""{"version": 1, "kind": "avatar", "avatar": {"look_id": "l", "script": "SCRIPT"}}""".Replace("SCRIPT", new string('a', characters), StringComparison.Ordinal));
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), RenderTimeEstimate.For(job, _ => null, s_options));
     }
