@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using HeyGen.Client.Internal;
@@ -8,6 +9,8 @@ namespace HeyGen.Client;
 /// <summary>Assets: multipart upload (up to 32 MB), the direct upload for large files, get, list, delete.</summary>
 public class AssetsClient
 {
+    private static readonly HeyGenRoute s_uploadRoute = new("PUT", "upload_url");
+
     private readonly HeyGenPipeline _pipeline = null!;
 
     /// <summary>For mocking.</summary>
@@ -101,6 +104,13 @@ public class AssetsClient
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         var options = _pipeline.Options;
+
+        // The PUT goes to HeyGen's storage, not the API: its own span, with the size but never the presigned URL (it is a credential).
+        using var span = HeyGenTelemetry.Source.StartActivity("HeyGen PUT upload_url", ActivityKind.Client);
+        span?.SetTag("http.request.method", "PUT");
+        span?.SetTag("url.template", s_uploadRoute.Template);
+        span?.SetTag("http.request.body.size", length);
+        span?.SetTag("heygen.asset_id", upload.AssetId);
         var start = content.CanSeek ? content.Position : -1;
         var attempts = content.CanSeek ? options.MaxRetries + 1 : 1;
         for (var attempt = 1; ; attempt++)
@@ -143,8 +153,10 @@ public class AssetsClient
 
             using (response)
             {
+                span?.SetTag("http.response.status_code", (int)response.StatusCode);
                 if (response.IsSuccessStatusCode)
                 {
+                    HeyGenTelemetry.UploadedBytes.Add(length);
                     return;
                 }
 
@@ -154,8 +166,8 @@ public class AssetsClient
                     continue;
                 }
 
-                var route = new HeyGenRoute("PUT", "upload_url");
-                throw await _pipeline.ToStorageExceptionAsync(route, response, cancellationToken).ConfigureAwait(false);
+                span?.SetStatus(ActivityStatusCode.Error, ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                throw await _pipeline.ToStorageExceptionAsync(s_uploadRoute, response, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -290,6 +302,7 @@ public class AssetsClient
     {
         var delay = Backoff(attempt);
         Log.Retrying(_pipeline.Logger, "PUT", "upload_url", attempt, delay, reason);
+        HeyGenPipeline.RecordRetry(s_uploadRoute, attempt, delay, reason, reason == "429");
         return Task.Delay(delay, _pipeline.Options.TimeProvider, cancellationToken);
     }
 }

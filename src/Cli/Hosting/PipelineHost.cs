@@ -100,6 +100,7 @@ internal sealed class PipelineHost : IAsyncDisposable
         services.AddSingleton<InboxWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxWatcher>());
 
+        CliTelemetry.AddOtlpWhenConfigured(services, builder.Configuration);
         configureServices?.Invoke(services);
         builder.Logging.AddFilter("Microsoft.DurableTask", LogLevel.Error);
         var app = builder.Build();

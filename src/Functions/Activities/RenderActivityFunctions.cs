@@ -4,6 +4,7 @@ using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Workflow;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
+using HeyGenRender.Pipeline.Telemetry;
 
 namespace HeyGenRender.Functions.Activities;
 
@@ -49,7 +50,10 @@ public static class RenderActivityFunctions
     public static Task<BlobLocation> WriteError([ActivityTrigger] WriteErrorInput input, FunctionContext context) =>
         RunAsync<WriteErrorActivity, WriteErrorInput, BlobLocation>(input, context);
 
+    // In the render's trace, as under the local engine: the Durable extension gives the activity its instance id.
     private static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(TInput input, FunctionContext context)
         where TActivity : IRenderActivity<TInput, TOutput> =>
-        context.InstanceServices.GetRequiredService<TActivity>().RunAsync(input, context.CancellationToken);
+        PipelineTelemetry.RunActivityAsync(context.FunctionDefinition.Name,
+            context.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id as string : null,
+            () => context.InstanceServices.GetRequiredService<TActivity>().RunAsync(input, context.CancellationToken));
 }

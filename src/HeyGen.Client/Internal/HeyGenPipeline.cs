@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -144,6 +145,46 @@ internal sealed class HeyGenPipeline
 
     /// <summary>Sends with auth, retries and the one-time key refresh; throws <see cref="HeyGenException"/> on failure.</summary>
     public async Task<HttpResponseMessage> SendWithRetriesAsync(HeyGenRoute route, string path, Func<HttpContent?> content, CallOptions call, CancellationToken cancellationToken)
+    {
+        // One client span per call, retries included (semantic conventions: http.request.method, url.template, server.address).
+        using var span = HeyGenTelemetry.Source.StartActivity($"HeyGen {route.Method} {route.Template}", ActivityKind.Client);
+        span?.SetTag("http.request.method", route.Method);
+        span?.SetTag("url.template", route.Template);
+        span?.SetTag("server.address", _options.Endpoint.Host);
+        var started = Stopwatch.GetTimestamp();
+        var status = 0;
+        try
+        {
+            var response = await SendWithKeyRefreshAsync(route, path, content, call, cancellationToken).ConfigureAwait(false);
+            status = (int)response.StatusCode;
+            return response;
+        }
+        catch (HeyGenException ex)
+        {
+            status = ex.Status;
+            span?.SetStatus(ActivityStatusCode.Error, ex.ErrorCode?.Value ?? ex.GetType().Name);
+            span?.SetTag("error.type", ex.ErrorCode?.Value ?? (ex.Status > 0 ? ex.Status.ToString(CultureInfo.InvariantCulture) : ex.InnerException?.GetType().FullName ?? ex.GetType().FullName));
+            span?.SetTag("heygen.error_code", ex.ErrorCode?.Value);
+            throw;
+        }
+        finally
+        {
+            if (status > 0)
+            {
+                span?.SetTag("http.response.status_code", status);
+            }
+
+            if (status == 429)
+            {
+                HeyGenTelemetry.Throttled.Add(1, new KeyValuePair<string, object?>("url.template", route.Template));
+            }
+
+            HeyGenTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new("http.request.method", route.Method), new("url.template", route.Template), new("http.response.status_code", status));
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendWithKeyRefreshAsync(HeyGenRoute route, string path, Func<HttpContent?> content, CallOptions call, CancellationToken cancellationToken)
     {
         var canRetry = call.Replayable && (call.Idempotent || call.IdempotencyKey is not null || IsSafeMethod(route.Method));
         var key = await _keys.GetApiKeyAsync(cancellationToken).ConfigureAwait(false);
@@ -374,6 +415,27 @@ internal sealed class HeyGenPipeline
         }
     }
 
+    /// <summary>A retry on the current call's span (an event with the delay, the resend count) and in the metrics.</summary>
+    internal static void RecordRetry(HeyGenRoute route, int attempt, TimeSpan delay, string reason, bool throttled)
+    {
+        if (Activity.Current is { } span && span.Source == HeyGenTelemetry.Source)
+        {
+            span.SetTag("http.request.resend_count", attempt);
+            span.AddEvent(new ActivityEvent("retry", tags: new ActivityTagsCollection
+            {
+                ["heygen.retry.attempt"] = attempt,
+                ["heygen.retry.delay_ms"] = delay.TotalMilliseconds,
+                ["heygen.retry.reason"] = reason,
+            }));
+        }
+
+        HeyGenTelemetry.Retries.Add(1, new("url.template", route.Template), new("heygen.retry.reason", reason));
+        if (throttled)
+        {
+            HeyGenTelemetry.Throttled.Add(1, new KeyValuePair<string, object?>("url.template", route.Template));
+        }
+    }
+
     private ResiliencePipeline<HttpResponseMessage> BuildRetry(HeyGenClientOptions options)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider };
@@ -398,6 +460,7 @@ internal sealed class HeyGenPipeline
                     ? ((int)result.StatusCode).ToString(CultureInfo.InvariantCulture)
                     : args.Outcome.Exception?.GetType().Name ?? "failure";
                 Log.Retrying(Logger, route.Method, route.Template, args.AttemptNumber + 1, args.RetryDelay, reason);
+                RecordRetry(route, args.AttemptNumber + 1, args.RetryDelay, reason, args.Outcome.Result?.StatusCode == HttpStatusCode.TooManyRequests);
                 args.Outcome.Result?.Dispose();
                 return default;
             },

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Telemetry;
 using HeyGenRender.Pipeline.Transfers;
 using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
@@ -80,6 +81,7 @@ public sealed partial class DownloadOutputsActivity(
                     var (sha, length, _) = await HttpToBlobTransfer.CopyAsync(body, response.Content.Headers.ContentLength, target, contentType, cancellationToken);
                     await HttpToBlobTransfer.VerifyAsync(target, sha, length, cancellationToken);
                     files.Add(new StoredFile(role, location, length, sha, language));
+                    PipelineTelemetry.TransferSize.Add(length, new KeyValuePair<string, object?>("heygen_render.transfer.direction", "download"));
                     Log.Stored(logger, outputs[i].HeyGenId, role, location.ToString(), length);
                     break;
                 }

@@ -1,4 +1,5 @@
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Telemetry;
 using HeyGenRender.Pipeline.Workflow;
 
 namespace HeyGenRender.Pipeline.Activities;
@@ -8,7 +9,11 @@ public sealed class AcquireRenderSlotActivity(RenderSlotStore slots) : IRenderAc
 {
     /// <inheritdoc />
     public Task<SlotAnswer> RunAsync(SlotRequest input, CancellationToken cancellationToken = default) =>
-        slots.ApplyAsync(state => state.Acquire(input), cancellationToken);
+        slots.ApplyAsync(state =>
+        {
+            PipelineTelemetry.ObserveSlotLimit(input.Limit);
+            return state.Acquire(input);
+        }, cancellationToken);
 }
 
 /// <summary><see cref="RenderWorkflowNames.ReleaseSlot"/>: frees the render's slot or place in the queue. Safe to repeat.</summary>

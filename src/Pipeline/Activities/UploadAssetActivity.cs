@@ -6,6 +6,7 @@ using Azure.Storage.Blobs.Models;
 using HeyGen.Client;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Storage;
+using HeyGenRender.Pipeline.Telemetry;
 using HeyGenRender.Pipeline.Transfers;
 using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
@@ -102,6 +103,7 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
 
         await index.RecordAsync(sha, new AssetIndexEntry(asset.AssetId, length), cancellationToken);
         Log.Uploaded(logger, input.Path, asset.AssetId, length);
+        PipelineTelemetry.TransferSize.Add(length, new KeyValuePair<string, object?>("heygen_render.transfer.direction", "upload"));
         return new UploadedAsset(input.Path, asset.AssetId, sha, length, Reused: false);
     }
 

@@ -4,19 +4,20 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Telemetry;
 using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
 
 namespace HeyGenRender.Pipeline.Activities;
 
 /// <summary><see cref="RenderWorkflowNames.WriteResult"/>: writes <c>result.json</c> beside the video, once (conditional write).</summary>
-public sealed class WriteResultActivity(BlobServiceClient blobs, StorageTrustPolicy trust) : IRenderActivity<WriteResultInput, BlobLocation>
+public sealed class WriteResultActivity(BlobServiceClient blobs, StorageTrustPolicy trust, TimeProvider time) : IRenderActivity<WriteResultInput, BlobLocation>
 {
     /// <summary>What <c>credits</c> in result.json is (HeyGen reports no per-job charge).</summary>
     public const string CreditNote = "Estimate: output seconds x HeyGen Enterprise rate; HeyGen reports no per-job charge.";
 
     /// <inheritdoc />
-    public Task<BlobLocation> RunAsync(WriteResultInput input, CancellationToken cancellationToken = default)
+    public async Task<BlobLocation> RunAsync(WriteResultInput input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         trust.EnsureMayWrite(input.Output, input.InstanceId);
@@ -24,6 +25,7 @@ public sealed class WriteResultActivity(BlobServiceClient blobs, StorageTrustPol
         {
             status = "completed",
             render_id = input.InstanceId,
+            trace_id = PipelineTelemetry.TraceIdFor(input.InstanceId),
             kind = input.Kind,
             heygen_id = input.HeyGenId,
             other_heygen_ids = input.OtherHeyGenIds,
@@ -39,12 +41,14 @@ public sealed class WriteResultActivity(BlobServiceClient blobs, StorageTrustPol
             timings = input.Timings,
             heygen_calls = input.Counters,
         };
-        return RenderDocuments.WriteOnceAsync(blobs, input.Output.File(OutputLocation.ResultFile), document, cancellationToken);
+        var written = await RenderDocuments.WriteOnceAsync(blobs, input.Output.File(OutputLocation.ResultFile), document, cancellationToken);
+        RenderTelemetry.Finished(input.InstanceId, input.Kind, "completed", input.Timings, time.GetUtcNow(), heyGenId: input.HeyGenId, credits: input.Credits);
+        return written;
     }
 }
 
 /// <summary><see cref="RenderWorkflowNames.WriteError"/>: writes <c>error.json</c> (stage, HeyGen's failure code and message), once.</summary>
-public sealed class WriteErrorActivity(BlobServiceClient blobs) : IRenderActivity<WriteErrorInput, BlobLocation>
+public sealed class WriteErrorActivity(BlobServiceClient blobs, TimeProvider time) : IRenderActivity<WriteErrorInput, BlobLocation>
 {
     /// <inheritdoc />
     public async Task<BlobLocation> RunAsync(WriteErrorInput input, CancellationToken cancellationToken = default)
@@ -64,6 +68,7 @@ public sealed class WriteErrorActivity(BlobServiceClient blobs) : IRenderActivit
         {
             status = cancelled ? "cancelled" : "failed",
             render_id = input.InstanceId,
+            trace_id = PipelineTelemetry.TraceIdFor(input.InstanceId),
             stage = input.Stage,
             failure_code = input.Code,
             failure_message = input.Message,
@@ -73,7 +78,9 @@ public sealed class WriteErrorActivity(BlobServiceClient blobs) : IRenderActivit
             timings = input.Timings,
             heygen_calls = input.Counters,
         };
-        return await RenderDocuments.WriteOnceAsync(blobs, input.Output.File(OutputLocation.ErrorFile), document, cancellationToken);
+        var written = await RenderDocuments.WriteOnceAsync(blobs, input.Output.File(OutputLocation.ErrorFile), document, cancellationToken);
+        RenderTelemetry.Finished(input.InstanceId, input.Kind, cancelled ? "cancelled" : "failed", input.Timings, time.GetUtcNow(), input.Stage, input.Code, input.HeyGenId);
+        return written;
     }
 }
 

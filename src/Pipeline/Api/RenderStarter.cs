@@ -4,6 +4,9 @@ using HeyGenRender.Pipeline.Workflow;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using System.Diagnostics;
+using System.Text.Json;
+using HeyGenRender.Pipeline.Telemetry;
 
 namespace HeyGenRender.Pipeline.Api;
 
@@ -58,6 +61,31 @@ public partial class RenderStarter
     public virtual async Task<StartOutcome> StartAsync(ReadOnlyMemory<byte> utf8Json, string renderId, string source, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(renderId);
+
+        // The first span of the render's trace; the trigger's own span (an HTTP request, a blob trigger) is linked.
+        using var span = PipelineTelemetry.StartRenderSpan("render.start", renderId, ActivityKind.Internal, links: PipelineTelemetry.LinkToCurrent());
+        span?.SetTag("heygen_render.source", source);
+        var outcome = await StartCoreAsync(utf8Json, renderId, source, cancellationToken).ConfigureAwait(false);
+        span?.SetTag("heygen_render.start.outcome", JsonNamingPolicy.SnakeCaseLower.ConvertName(outcome.Status.ToString()));
+        if (outcome.Request is { } started)
+        {
+            span?.SetTag("heygen_render.kind", JsonNamingPolicy.SnakeCaseLower.ConvertName(started.Kind.ToString()));
+            PipelineTelemetry.RendersStarted.Add(1, new("heygen_render.kind", JsonNamingPolicy.SnakeCaseLower.ConvertName(started.Kind.ToString())), new("heygen_render.source", SourceKind(source)));
+        }
+        else if (outcome.Status == StartStatus.Invalid)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, "invalid_job_spec");
+            span?.SetTag("heygen_render.invalid_fields", string.Join(",", outcome.Errors.Select(e => e.Field).Distinct().Take(20)));
+        }
+
+        return outcome;
+    }
+
+    // "inbox:container/blob" → "inbox": a metric attribute with few values.
+    private static string SourceKind(string source) => source.Split(':', 2)[0];
+
+    private async Task<StartOutcome> StartCoreAsync(ReadOnlyMemory<byte> utf8Json, string renderId, string source, CancellationToken cancellationToken)
+    {
         var parsed = RenderJobSpecParser.Parse(utf8Json, _jobs.SpecDefaults);
         if (parsed.Spec is not { } spec)
         {

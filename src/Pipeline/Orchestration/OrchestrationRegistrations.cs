@@ -4,6 +4,7 @@ using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Workflow;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
+using HeyGenRender.Pipeline.Telemetry;
 
 namespace HeyGenRender.Pipeline.Orchestration;
 
@@ -59,6 +60,7 @@ public static class RenderWorkflowRegistry
     private sealed class ActivityAdapter<TInput, TOutput>(IRenderActivity<TInput, TOutput> activity) : TaskActivity<TInput, TOutput>
     {
         public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) =>
-            activity.RunAsync(input ?? throw new ArgumentNullException(nameof(input), $"Activity {context.Name} needs an input."));
+            PipelineTelemetry.RunActivityAsync(context.Name, context.InstanceId,
+                () => activity.RunAsync(input ?? throw new ArgumentNullException(nameof(input), $"Activity {context.Name} needs an input.")));
     }
 }

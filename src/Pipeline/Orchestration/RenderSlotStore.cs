@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using HeyGenRender.Pipeline.Storage;
 using Microsoft.Extensions.Options;
+using HeyGenRender.Pipeline.Telemetry;
 
 namespace HeyGenRender.Pipeline.Orchestration;
 
@@ -61,6 +62,7 @@ public class RenderSlotStore
                     Conditions = conditions,
                     HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
                 }, cancellationToken).ConfigureAwait(false);
+                PipelineTelemetry.ObserveSlots(state.Holders.Sum(h => Math.Max(1, h.Weight)));
                 return answer;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)

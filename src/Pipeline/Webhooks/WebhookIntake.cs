@@ -1,3 +1,5 @@
+using HeyGenRender.Pipeline.Telemetry;
+using System.Diagnostics;
 using System.Text.Json;
 using System.Globalization;
 using HeyGen.Client;
@@ -89,6 +91,47 @@ public sealed partial class WebhookIntake
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(headers);
+
+        // A span in the delivery's own trace, linked to the render's when it is routed to one (the signature is never a tag).
+        using var span = PipelineTelemetry.Source.StartActivity("webhook receive", ActivityKind.Internal);
+        var response = await HandleCoreAsync(body, headers, cancellationToken).ConfigureAwait(false);
+        var outcome = OutcomeOf(response);
+        span?.SetTag("heygen_render.webhook.outcome", outcome);
+        span?.SetTag("http.response.status_code", response.StatusCode);
+        if (response.StatusCode >= 400)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, outcome);
+        }
+
+        PipelineTelemetry.Webhooks.Add(1, new KeyValuePair<string, object?>("heygen_render.webhook.outcome", outcome));
+        return response;
+    }
+
+    // The answer in one word: accepted, duplicate, unknown_render, render_finished, invalid_signature, malformed_body, …
+    private static string OutcomeOf(ApiResponse response)
+    {
+        if (response.Body is null)
+        {
+            return response.StatusCode.ToString(CultureInfo.InvariantCulture);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(response.Body);
+            var root = document.RootElement;
+            return root.TryGetProperty("error", out var error) && error.TryGetProperty("code", out var code) ? code.GetString() ?? "error"
+                : root.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "ignored"
+                : root.TryGetProperty("status", out var status) ? status.GetString() ?? "ok"
+                : response.StatusCode.ToString(CultureInfo.InvariantCulture);
+        }
+        catch (JsonException)
+        {
+            return response.StatusCode.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private async Task<ApiResponse> HandleCoreAsync(Stream body, IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers, CancellationToken cancellationToken)
+    {
         var headerList = headers.ToList();
 
         // Size first: no HMAC over a body we will not accept.
@@ -210,6 +253,13 @@ public sealed partial class WebhookIntake
         {
             var instanceId = await FindInstanceAsync(e, notification, cancellationToken).ConfigureAwait(false);
             var state = instanceId is null ? null : await _orchestrations.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
+            if (state is not null && Activity.Current is { } span && span.Source == PipelineTelemetry.Source)
+            {
+                span.AddLink(new ActivityLink(PipelineTelemetry.RenderContext(state.InstanceId)));
+                span.SetTag(PipelineTelemetry.RenderIdAttribute, state.InstanceId);
+                span.SetTag("heygen_render.webhook.event_type", notification.EventType);
+            }
+
             if (state is null)
             {
                 Log.UnknownInstance(_logger, notification.EventId, notification.EventType, notification.HeyGenId, e.CallbackId);

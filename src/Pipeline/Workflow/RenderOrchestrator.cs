@@ -286,7 +286,7 @@ public static class RenderOrchestrator
             await ReleaseSlotAsync();
             var discard = code == "cancelled" ? await StoredBeforeCancelAsync() : null;
             var blob = await context.CallActivityAsync<BlobLocation>(RenderWorkflowNames.WriteError, new WriteErrorInput(
-                context.InstanceId, request.Output, failedStage, code, message, heyGenId, _timings, _counters, discard), s_retry);
+                context.InstanceId, request.Output, failedStage, code, message, heyGenId, _timings, _counters, discard, _plan?.Kind ?? request.Kind), s_retry);
             var status = code == "cancelled" ? "cancelled" : "failed";
             return new RenderOutcome(status, blob, heyGenId, failedStage, code, _counters);
         }

@@ -208,6 +208,7 @@ public sealed record WriteResultInput(
 /// <param name="Counters">HeyGen call counters.</param>
 /// <param name="Discard">Files the render stored before it was stopped (a cancel during the download): deleted first, so
 /// the folder holds error.json and nothing that looks like a result.</param>
+/// <param name="Kind">The render's kind, when the plan was made (for the metrics).</param>
 public sealed record WriteErrorInput(
     string InstanceId,
     OutputLocation Output,
@@ -217,7 +218,8 @@ public sealed record WriteErrorInput(
     string? HeyGenId,
     RenderTimings Timings,
     RenderCounters Counters,
-    IReadOnlyList<BlobLocation>? Discard = null);
+    IReadOnlyList<BlobLocation>? Discard = null,
+    RenderKind? Kind = null);
 
 /// <summary>The orchestration's output.</summary>
 /// <param name="Status"><c>completed</c>, <c>failed</c> or <c>cancelled</c>.</param>
