@@ -1,12 +1,17 @@
+using Azure.Core;
 using Azure.Core.Serialization;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using HeyGen.Client;
 using HeyGenRender.Functions.Orchestrators;
 using HeyGenRender.Pipeline.DependencyInjection;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Telemetry;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace HeyGenRender.Functions;
 
@@ -35,11 +40,7 @@ public static class FunctionsApp
         // orchestration payloads read the same here as on the local host.
         services.Configure<WorkerOptions>(options => options.Serializer = new JsonObjectSerializer(OrchestrationJson.Options));
 
-        // Telemetry goes to Application Insights only when a connection string is configured.
-        if (!string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
-        {
-            services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
-        }
+        AddTelemetry(services, configuration);
 
         // Storage (managed identity in Azure, a connection string for Azurite), the credential and the secrets (Key Vault
         // when Secrets__KeyVaultUri is set, configuration otherwise) are the intake's own registrations.
@@ -55,5 +56,35 @@ public static class FunctionsApp
         services.AddRenderIntake(configuration);
         services.AddRenderWorkflow(configuration);
         return services;
+    }
+
+    /// <summary>
+    /// Telemetry goes to Application Insights only when a connection string is configured: the worker's own through the
+    /// Application Insights SDK, and the pipeline's and the client's spans and metrics (their ActivitySources and Meters)
+    /// through the Azure Monitor OpenTelemetry exporter, authenticated with the app's credential (the Bicep turns local
+    /// auth off, so ingestion is by Entra ID).
+    /// </summary>
+    public static void AddTelemetry(IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var connectionString = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            return;
+        }
+
+        services.AddApplicationInsightsTelemetryWorkerService().ConfigureFunctionsApplicationInsights();
+        services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(PipelineTelemetry.Name, HeyGenTelemetry.Name).AddAzureMonitorTraceExporter())
+            .WithMetrics(metrics => metrics.AddMeter(PipelineTelemetry.Name, HeyGenTelemetry.Name).AddAzureMonitorMetricExporter());
+        services.AddOptions<AzureMonitorExporterOptions>().Configure<TokenCredential>((options, credential) =>
+        {
+            options.ConnectionString = connectionString;
+            if (!string.IsNullOrEmpty(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]))
+            {
+                options.Credential = credential;
+            }
+        });
     }
 }

@@ -97,4 +97,27 @@ public sealed class CompositionTests(AzuriteFixture azurite) : IClassFixture<Azu
             Assert.Equal(ServiceLifetime.Scoped, services.Single(d => d.ServiceType == handler).Lifetime);
         }
     }
+
+    [Fact]
+    public void Composition_WithApplicationInsights_ExportsThePipelinesTelemetryWithTheAppsCredential()
+    {
+        var settings = Settings(azurite);
+        settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://127.0.0.1:9/";
+        settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "Authorization=AAD";
+        using var host = BuildApp(settings);
+
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+        var exporter = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Azure.Monitor.OpenTelemetry.Exporter.AzureMonitorExporterOptions>>().CurrentValue;
+        Assert.Same(host.Services.GetRequiredService<Azure.Core.TokenCredential>(), exporter.Credential);
+        Assert.Equal(settings["APPLICATIONINSIGHTS_CONNECTION_STRING"], exporter.ConnectionString);
+    }
+
+    [Fact]
+    public void Composition_WithoutApplicationInsights_AddsNoTelemetryExport()
+    {
+        using var host = BuildApp(Settings(azurite));
+
+        Assert.Null(host.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+    }
 }

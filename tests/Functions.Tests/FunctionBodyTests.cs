@@ -295,7 +295,8 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
 
         public async Task<object?> RunAsync(TaskActivityContext context, object? input)
         {
-            var task = (Task)method.Invoke(null, [input, new TestFunctionContext(services, name)])!;
+            var bindingData = new Dictionary<string, object?> { ["instanceId"] = context.InstanceId };
+            var task = (Task)method.Invoke(null, [input, new TestFunctionContext(services, name, bindingData: bindingData)])!;
             await task;
             return task.GetType().GetProperty("Result")!.GetValue(task);
         }

@@ -5,9 +5,10 @@ namespace HeyGenRender.Functions.Tests;
 
 /// <summary>
 /// The one thing the worker gives a function body that cannot exist without the Functions host: its invocation
-/// context. Only what the app's bodies use is real (the invocation's DI scope and its cancellation token).
+/// context. Only what the app's bodies use is real: the invocation's DI scope, its cancellation token, and the binding
+/// data the trigger gives (for an activity trigger the Durable extension's <c>instanceId</c>).
 /// </summary>
-internal sealed class TestFunctionContext(IServiceProvider services, string functionName, CancellationToken cancellationToken = default) : FunctionContext
+internal sealed class TestFunctionContext(IServiceProvider services, string functionName, CancellationToken cancellationToken = default, IReadOnlyDictionary<string, object?>? bindingData = null) : FunctionContext
 {
     public override string InvocationId { get; } = Guid.NewGuid().ToString("N");
 
@@ -15,7 +16,7 @@ internal sealed class TestFunctionContext(IServiceProvider services, string func
 
     public override TraceContext TraceContext => throw new NotSupportedException("The app's functions do not read the trace context.");
 
-    public override BindingContext BindingContext => throw new NotSupportedException("The app's functions take their bindings as parameters.");
+    public override BindingContext BindingContext { get; } = new TestBindingContext(bindingData ?? new Dictionary<string, object?>());
 
     public override RetryContext RetryContext => throw new NotSupportedException("The app's functions have no retry policy.");
 
@@ -28,4 +29,9 @@ internal sealed class TestFunctionContext(IServiceProvider services, string func
     public override IInvocationFeatures Features => throw new NotSupportedException("The app's functions use no invocation features.");
 
     public override CancellationToken CancellationToken => cancellationToken;
+}
+
+internal sealed class TestBindingContext(IReadOnlyDictionary<string, object?> bindingData) : BindingContext
+{
+    public override IReadOnlyDictionary<string, object?> BindingData => bindingData;
 }

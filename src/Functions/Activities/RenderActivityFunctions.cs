@@ -16,44 +16,44 @@ public static class RenderActivityFunctions
 {
     [Function(RenderWorkflowNames.PrepareRender)]
     public static Task<RenderPlan> PrepareRender([ActivityTrigger] RenderRequest input, FunctionContext context) =>
-        RunAsync<PrepareRenderActivity, RenderRequest, RenderPlan>(input, context);
+        RunAsync<PrepareRenderActivity, RenderRequest, RenderPlan>(RenderWorkflowNames.PrepareRender, input, context);
 
     [Function(RenderWorkflowNames.UploadAsset)]
     public static Task<UploadedAsset> UploadAsset([ActivityTrigger] UploadAssetInput input, FunctionContext context) =>
-        RunAsync<UploadAssetActivity, UploadAssetInput, UploadedAsset>(input, context);
+        RunAsync<UploadAssetActivity, UploadAssetInput, UploadedAsset>(RenderWorkflowNames.UploadAsset, input, context);
 
     [Function(RenderWorkflowNames.AcquireSlot)]
     public static Task<SlotAnswer> AcquireRenderSlot([ActivityTrigger] SlotRequest input, FunctionContext context) =>
-        RunAsync<AcquireRenderSlotActivity, SlotRequest, SlotAnswer>(input, context);
+        RunAsync<AcquireRenderSlotActivity, SlotRequest, SlotAnswer>(RenderWorkflowNames.AcquireSlot, input, context);
 
     [Function(RenderWorkflowNames.ReleaseSlot)]
     public static Task<SlotAnswer> ReleaseRenderSlot([ActivityTrigger] SlotRequest input, FunctionContext context) =>
-        RunAsync<ReleaseRenderSlotActivity, SlotRequest, SlotAnswer>(input, context);
+        RunAsync<ReleaseRenderSlotActivity, SlotRequest, SlotAnswer>(RenderWorkflowNames.ReleaseSlot, input, context);
 
     [Function(RenderWorkflowNames.CreateHeyGenJob)]
     public static Task<CreateJobResult> CreateHeyGenJob([ActivityTrigger] CreateJobInput input, FunctionContext context) =>
-        RunAsync<CreateHeyGenJobActivity, CreateJobInput, CreateJobResult>(input, context);
+        RunAsync<CreateHeyGenJobActivity, CreateJobInput, CreateJobResult>(RenderWorkflowNames.CreateHeyGenJob, input, context);
 
     [Function(RenderWorkflowNames.GetHeyGenJob)]
     public static Task<JobSnapshot> GetHeyGenJob([ActivityTrigger] JobRef input, FunctionContext context) =>
-        RunAsync<GetHeyGenJobActivity, JobRef, JobSnapshot>(input, context);
+        RunAsync<GetHeyGenJobActivity, JobRef, JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, input, context);
 
     [Function(RenderWorkflowNames.DownloadOutputs)]
     public static Task<DownloadResult> DownloadOutputs([ActivityTrigger] DownloadInput input, FunctionContext context) =>
-        RunAsync<DownloadOutputsActivity, DownloadInput, DownloadResult>(input, context);
+        RunAsync<DownloadOutputsActivity, DownloadInput, DownloadResult>(RenderWorkflowNames.DownloadOutputs, input, context);
 
     [Function(RenderWorkflowNames.WriteResult)]
     public static Task<BlobLocation> WriteResult([ActivityTrigger] WriteResultInput input, FunctionContext context) =>
-        RunAsync<WriteResultActivity, WriteResultInput, BlobLocation>(input, context);
+        RunAsync<WriteResultActivity, WriteResultInput, BlobLocation>(RenderWorkflowNames.WriteResult, input, context);
 
     [Function(RenderWorkflowNames.WriteError)]
     public static Task<BlobLocation> WriteError([ActivityTrigger] WriteErrorInput input, FunctionContext context) =>
-        RunAsync<WriteErrorActivity, WriteErrorInput, BlobLocation>(input, context);
+        RunAsync<WriteErrorActivity, WriteErrorInput, BlobLocation>(RenderWorkflowNames.WriteError, input, context);
 
     // In the render's trace, as under the local engine: the Durable extension gives the activity its instance id.
-    private static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(TInput input, FunctionContext context)
+    private static Task<TOutput> RunAsync<TActivity, TInput, TOutput>(string name, TInput input, FunctionContext context)
         where TActivity : IRenderActivity<TInput, TOutput> =>
-        PipelineTelemetry.RunActivityAsync(context.FunctionDefinition.Name,
+        PipelineTelemetry.RunActivityAsync(name,
             context.BindingContext.BindingData.TryGetValue("instanceId", out var id) ? id as string : null,
             () => context.InstanceServices.GetRequiredService<TActivity>().RunAsync(input, context.CancellationToken));
 }
