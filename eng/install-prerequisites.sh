@@ -2,7 +2,7 @@
 # Installs what running and testing need beyond the .NET SDK, and says what it did:
 #  - Azurite, the local Azure Storage, pinned in package.json / package-lock.json (npm ci);
 #  - ffmpeg (the sample media; ffprobe checks that the videos the pipeline produces are playable) and tmux (a real
-#    terminal for the progress display's tests), from apt.
+#    terminal for the progress display's tests) and chromium (the dashboard's browser tests), from apt.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -16,10 +16,12 @@ if [ ! -x node_modules/.bin/azurite-blob ] || ! cmp -s package-lock.json "$stamp
   echo "prerequisites: installed Azurite $(node_modules/.bin/azurite-blob --version) from package-lock.json."
 fi
 
-# ffmpeg makes the sample media and checks the videos the pipeline produces; tmux gives the terminal tests a real terminal.
+# ffmpeg makes the sample media and checks the videos the pipeline produces; tmux gives the terminal tests a real terminal;
+# chromium is the browser the dashboard's Playwright tests drive.
 missing=()
 command -v ffprobe >/dev/null || missing+=(ffmpeg)
 command -v tmux >/dev/null || missing+=(tmux)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else sudo=""; fi
   if [ "$(id -u)" = 0 ] || [ -n "$sudo" ]; then

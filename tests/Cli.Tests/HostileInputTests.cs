@@ -153,7 +153,11 @@ public sealed class HostileInputTests(HostileInputTests.World world, ITestOutput
         Route("cancel with an encoded path", HttpMethod.Post, "/api/renders/%2e%2e/cancel", 404, null), // normalised to /api/cancel: no such route
         Route("cancel by GET", HttpMethod.Get, $"/api/renders/{VictimRenderId}/cancel", 405, null),
         Route("delete a render", HttpMethod.Delete, $"/api/renders/{VictimRenderId}", 405, null),
-        Route("list every render", HttpMethod.Get, "/api/renders", 405, null),
+        Route("file of an unknown render", HttpMethod.Get, "/api/renders/r-00000000000000000000000000000000/files/video.mp4", 404, "file_not_found"),
+        Route("file of another host's render folder", HttpMethod.Get, $"/api/renders/{VictimRenderId}/files/video.mp4", 404, "file_not_found"),
+        Route("file that is not a render file", HttpMethod.Get, $"/api/renders/{VictimRenderId}/files/job.json", 404, "file_not_found"),
+        Route("file path climbing out", HttpMethod.Get, $"/api/renders/{VictimRenderId}/files/..%2F..%2Fwebhook-events%2Findex%2Fsecret.json", 404, "file_not_found"),
+        Route("file in a folder that is not a language", HttpMethod.Get, $"/api/renders/{VictimRenderId}/files/a%2Fb%2Fvideo.mp4", 404, "file_not_found"),
     ];
 
     [Theory]
@@ -448,9 +452,9 @@ public sealed class HostileInputTests(HostileInputTests.World world, ITestOutput
         {
             var text = await response.Content.ReadAsStringAsync();
             string? code = null;
-            if (text.StartsWith('{'))
+            if (text.StartsWith('{') && JsonDocument.Parse(text).RootElement.TryGetProperty("error", out var error))
             {
-                code = JsonDocument.Parse(text).RootElement.GetProperty("error").GetProperty("code").GetString();
+                code = error.GetProperty("code").GetString();
             }
 
             // The detail must be in the answer: a field name ("avatar.audio.container") or a phrase of the message.

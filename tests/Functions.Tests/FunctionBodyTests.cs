@@ -274,6 +274,9 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
                         "StartRender" => await new RenderHttpFunctions().StartRender(http.Request, client, context),
                         "GetRenderStatus" => await new RenderHttpFunctions().GetRenderStatus(http.Request, (string)http.GetRouteValue("id")!, client, context),
                         "CancelRender" => await new RenderHttpFunctions().CancelRender(http.Request, (string)http.GetRouteValue("id")!, client, context),
+                        "ListRenders" => await new RenderHttpFunctions().ListRenders(http.Request, client, context),
+                        "GetRenderFile" => await new RenderHttpFunctions().GetRenderFile(http.Request, (string)http.GetRouteValue("id")!, (string)http.GetRouteValue("name")!, client, context),
+                        "Dashboard" => RenderHttpFunctions.Dashboard(http.Request),
                         "ReceiveHeyGenWebhook" => await new HeyGenWebhookFunction().ReceiveHeyGenWebhook(http.Request, client, context),
                         _ => throw new InvalidOperationException($"No HTTP function {name} in this test."),
                     };

@@ -33,6 +33,9 @@ public sealed class GeneratedMetadataTests
             ["StartRender"] = (renders, "post", "Function"),
             ["GetRenderStatus"] = (renders + "/{id}", "get", "Function"),
             ["CancelRender"] = (renders + "/{id}/cancel", "post", "Function"),
+            ["ListRenders"] = (renders, "get", "Function"),
+            ["GetRenderFile"] = (renders + "/{id}/files/{*name}", "get", "Function"),
+            ["Dashboard"] = ("dashboard", "get", "Function"),
             ["ReceiveHeyGenWebhook"] = (WebhookIntake.Route["/api/".Length..], "post", "Anonymous"),
         };
         var inbox = s_names.GetProperty("functions").GetProperty("inbox").GetString()!;
@@ -59,8 +62,8 @@ public sealed class GeneratedMetadataTests
         Assert.Equal("EventGrid", FunctionsBuild.Get(blob, "source"));
         Assert.Contains("Source = BlobTriggerSource.EventGrid", File.ReadAllText(RepoPaths.InRepo("src", "Functions", "Functions", "InboxBlobFunction.cs")), StringComparison.Ordinal);
 
-        // Every function that starts or talks to renders gets the invocation's Durable client.
-        Assert.All([.. http.Keys, inbox], name => Assert.Contains(
+        // Every function that starts or talks to renders gets the invocation's Durable client (the page itself needs none).
+        Assert.All([.. http.Keys.Where(k => k != "Dashboard"), inbox], name => Assert.Contains(
             metadata[name].GetProperty("bindings").EnumerateArray(), b => FunctionsBuild.Get(b, "type") == "durableClient"));
     }
 

@@ -149,6 +149,11 @@ internal sealed class PipelineHost : IAsyncDisposable
             var key = context.Request.Headers[RenderApi.IdempotencyKeyHeader].FirstOrDefault();
             await WriteAsync(context, await api.StartAsync(context.Request.Body, key, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
         });
+        app.MapGet(RenderApi.RoutePrefix, async (HttpContext context, RenderApi api) =>
+            await WriteAsync(context, await api.ListAsync(context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
+        app.MapGet(RenderApi.RoutePrefix + "/{id}/files/{**name}", async (HttpContext context, string id, string name, RenderFileReader files) =>
+            await StreamFileAsync(context, id, name, files).ConfigureAwait(false));
+        app.MapGet("/", () => Results.Content(DashboardPage.Html, "text/html; charset=utf-8"));
         app.MapGet(RenderApi.RoutePrefix + "/{id}", async (HttpContext context, string id, RenderApi api) =>
             await WriteAsync(context, await api.GetStatusAsync(id, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false));
         app.MapPost(RenderApi.RoutePrefix + "/{id}/cancel", async (HttpContext context, string id, RenderApi api) =>
@@ -158,6 +163,19 @@ internal sealed class PipelineHost : IAsyncDisposable
             var headers = context.Request.Headers.Select(h => new KeyValuePair<string, IEnumerable<string>>(h.Key, h.Value.OfType<string>()));
             await WriteAsync(context, await intake.HandleAsync(context.Request.Body, headers, context.RequestAborted).ConfigureAwait(false)).ConfigureAwait(false);
         });
+    }
+
+    // A render file straight from its blob, read in blocks as the player asks (range requests), never held whole.
+    private static async Task StreamFileAsync(HttpContext context, string id, string name, RenderFileReader files)
+    {
+        var file = await files.OpenAsync(id, name, context.RequestAborted).ConfigureAwait(false);
+        if (file.Error is { } error)
+        {
+            await WriteAsync(context, error).ConfigureAwait(false);
+            return;
+        }
+
+        await Results.File(file.Content!, file.ContentType, enableRangeProcessing: true).ExecuteAsync(context).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext context, ApiResponse response)

@@ -103,6 +103,38 @@ public class RenderApi
         return state is null ? NotFound(renderId) : ApiResponse.Json(200, w => WriteStatus(w, state));
     }
 
+    /// <summary>The most renders <see cref="ListAsync"/> returns.</summary>
+    public const int MaxListed = 100;
+
+    /// <summary><c>GET /api/renders</c>: 200 with the newest renders (at most <see cref="MaxListed"/>), each as its status says.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The response: <c>{"renders": [...]}</c>, newest first.</returns>
+    public virtual async Task<ApiResponse> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var renders = new List<OrchestrationMetadata>();
+        var query = new OrchestrationQuery { InstanceIdPrefix = "r-", FetchInputsAndOutputs = true, PageSize = MaxListed };
+        await foreach (var state in _orchestrations.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (state.Name == RenderStarter.OrchestratorName && RenderIds.IsWellFormed(state.InstanceId))
+            {
+                renders.Add(state);
+            }
+        }
+
+        return ApiResponse.Json(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("renders");
+            foreach (var state in renders.OrderByDescending(r => r.CreatedAt).Take(MaxListed))
+            {
+                WriteStatus(w, state);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
     /// <summary><c>POST /api/renders/{id}/cancel</c>: 202 when the cancel was sent, 404 when no such render, 409 when it has finished.</summary>
     /// <param name="renderId">The id from the route.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -325,6 +357,11 @@ public class RenderApi
     // A finished render says how it ended (completed, failed, cancelled); otherwise the engine's status (running, pending, …).
     private static string StatusName(OrchestrationMetadata state, RenderOutcome? outcome) =>
         outcome?.Status ?? RuntimeStatusName(state.RuntimeStatus);
+
+    /// <summary>The orchestration input of a render, or null when it is not a <see cref="RenderRequest"/>.</summary>
+    /// <param name="json">The serialized input.</param>
+    /// <returns>The request.</returns>
+    internal static RenderRequest? ReadRequest(string? json) => ReadInput(json);
 
     private static RenderOutcome? ReadOutcome(string? json)
     {

@@ -60,6 +60,7 @@ public static class IntakeServiceCollectionExtensions
         services.TryAddScoped<RenderApi>();
         services.TryAddScoped<InboxHandler>();
         services.TryAddScoped<WebhookIntake>();
+        services.TryAddScoped<RenderFileReader>();
 
         services.TryAddSingleton<ISecretProvider>(sp =>
         {
