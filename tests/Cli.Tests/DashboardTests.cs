@@ -75,6 +75,29 @@ public sealed partial class DashboardTests(AzuriteFixture azurite, ITestOutputHe
         output.WriteLine($"{name}: {clock.Elapsed.TotalSeconds:F1} s in the browser");
     }
 
+    [Fact]
+    public async Task Dashboard_CancelARunningRender_SaysWhatHeyGenCharges()
+    {
+        await using var test = await CliTestHost.StartAsync(azurite, renderDuration: TimeSpan.FromHours(1));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 } });
+        await page.GotoAsync(test.Host.BaseAddress.ToString());
+
+        var id = await StartAsync(page, Spec.Replace("SCRIPT", "A render that will be cancelled.", StringComparison.Ordinal));
+        var row = page.Locator($"#renders tr[data-id='{id}']");
+        await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("wait", new() { Timeout = 60_000 });
+        await row.ClickAsync();
+        await page.ClickAsync("#cancel");
+
+        // The answer says the HeyGen job runs on and is charged; the render ends cancelled, and its details say so too.
+        await Assertions.Expect(page.Locator("#detail-body")).ToContainTextAsync("HeyGen has no cancel operation");
+        await Assertions.Expect(row).ToHaveAttributeAsync("data-status", "cancelled", new() { Timeout = 60_000 });
+        await Assertions.Expect(page.Locator("#detail-body")).ToContainTextAsync("cancelled");
+        await Assertions.Expect(page.Locator("#detail-body")).ToContainTextAsync("is charged");
+        await ScreenshotAsync(page, "dashboard-wide-cancelled.png");
+    }
+
     private static async Task<string> StartAsync(IPage page, string spec)
     {
         await page.FillAsync("#spec", spec);

@@ -282,7 +282,7 @@ public static class RenderOrchestrator
         {
             var failedStage = _stage;
             var heyGenId = _job?.HeyGenId;
-            context.SetCustomStatus(new RenderStatus(RenderStages.Failed, 100, $"{failedStage}: {code}", heyGenId));
+            context.SetCustomStatus(new RenderStatus(code == "cancelled" ? RenderStages.Cancelled : RenderStages.Failed, 100, $"{failedStage}: {code}", heyGenId));
             await ReleaseSlotAsync();
             var discard = code == "cancelled" ? await StoredBeforeCancelAsync() : null;
             var blob = await context.CallActivityAsync<BlobLocation>(RenderWorkflowNames.WriteError, new WriteErrorInput(

@@ -136,6 +136,9 @@ public static class RenderStages
 
     /// <summary>Failed.</summary>
     public const string Failed = "failed";
+
+    /// <summary>Cancelled by its caller.</summary>
+    public const string Cancelled = "cancelled";
 }
 
 /// <summary>The custom status a render shows while it runs.</summary>
