@@ -1,10 +1,10 @@
 using HeyGenRender.Pipeline.Activities;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Telemetry;
 using HeyGenRender.Pipeline.Workflow;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using HeyGenRender.Pipeline.Telemetry;
 
 namespace HeyGenRender.Functions.Activities;
 

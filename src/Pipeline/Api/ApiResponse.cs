@@ -12,6 +12,9 @@ namespace HeyGenRender.Pipeline.Api;
 /// <param name="Headers">Extra headers (such as <c>Location</c>, <c>Retry-After</c>).</param>
 public sealed record ApiResponse(int StatusCode, string? Body, IReadOnlyDictionary<string, string> Headers)
 {
+    /// <summary>The answer in one word, for logs and metrics: the error code, or what the handler says it did (<c>accepted</c>, <c>duplicate</c>, …).</summary>
+    public string? Outcome { get; init; }
+
     /// <summary>The content type of every body.</summary>
     public const string JsonContentType = "application/json; charset=utf-8";
 
@@ -49,5 +52,5 @@ public sealed record ApiResponse(int StatusCode, string? Body, IReadOnlyDictiona
             w.WriteString("message", message);
             w.WriteEndObject();
             w.WriteEndObject();
-        }, headers);
+        }, headers) with { Outcome = code };
 }

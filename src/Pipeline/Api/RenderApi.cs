@@ -358,11 +358,6 @@ public class RenderApi
     private static string StatusName(OrchestrationMetadata state, RenderOutcome? outcome) =>
         outcome?.Status ?? RuntimeStatusName(state.RuntimeStatus);
 
-    /// <summary>The orchestration input of a render, or null when it is not a <see cref="RenderRequest"/>.</summary>
-    /// <param name="json">The serialized input.</param>
-    /// <returns>The request.</returns>
-    internal static RenderRequest? ReadRequest(string? json) => ReadInput(json);
-
     private static RenderOutcome? ReadOutcome(string? json)
     {
         if (string.IsNullOrEmpty(json))
@@ -381,7 +376,7 @@ public class RenderApi
         }
     }
 
-    private static RenderRequest? ReadInput(string? json)
+    internal static RenderRequest? ReadInput(string? json)
     {
         if (string.IsNullOrEmpty(json))
         {

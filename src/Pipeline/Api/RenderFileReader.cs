@@ -48,7 +48,7 @@ public class RenderFileReader
         }
 
         var state = await _orchestrations.GetInstanceAsync(renderId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-        if (state is null || RenderApi.ReadRequest(state.SerializedInput) is not { } request)
+        if (state is null || RenderApi.ReadInput(state.SerializedInput) is not { } request)
         {
             return NotFound(renderId, name);
         }

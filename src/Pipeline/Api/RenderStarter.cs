@@ -1,12 +1,12 @@
+using System.Diagnostics;
+using System.Text.Json;
 using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Telemetry;
 using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using System.Diagnostics;
-using System.Text.Json;
-using HeyGenRender.Pipeline.Telemetry;
 
 namespace HeyGenRender.Pipeline.Api;
 

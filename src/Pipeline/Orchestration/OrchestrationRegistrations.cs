@@ -1,10 +1,10 @@
 using System.Text.Json;
 using HeyGenRender.Pipeline.Activities;
 using HeyGenRender.Pipeline.Jobs;
+using HeyGenRender.Pipeline.Telemetry;
 using HeyGenRender.Pipeline.Workflow;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
-using HeyGenRender.Pipeline.Telemetry;
 
 namespace HeyGenRender.Pipeline.Orchestration;
 

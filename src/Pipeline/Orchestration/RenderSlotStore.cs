@@ -3,8 +3,8 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using HeyGenRender.Pipeline.Storage;
-using Microsoft.Extensions.Options;
 using HeyGenRender.Pipeline.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace HeyGenRender.Pipeline.Orchestration;
 

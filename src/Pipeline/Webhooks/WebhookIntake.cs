@@ -1,12 +1,12 @@
-using HeyGenRender.Pipeline.Telemetry;
 using System.Diagnostics;
-using System.Text.Json;
 using System.Globalization;
+using System.Text.Json;
 using HeyGen.Client;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Secrets;
+using HeyGenRender.Pipeline.Telemetry;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -107,28 +107,9 @@ public sealed partial class WebhookIntake
         return response;
     }
 
-    // The answer in one word: accepted, duplicate, unknown_render, render_finished, invalid_signature, malformed_body, …
-    private static string OutcomeOf(ApiResponse response)
-    {
-        if (response.Body is null)
-        {
-            return response.StatusCode.ToString(CultureInfo.InvariantCulture);
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(response.Body);
-            var root = document.RootElement;
-            return root.TryGetProperty("error", out var error) && error.TryGetProperty("code", out var code) ? code.GetString() ?? "error"
-                : root.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "ignored"
-                : root.TryGetProperty("status", out var status) ? status.GetString() ?? "ok"
-                : response.StatusCode.ToString(CultureInfo.InvariantCulture);
-        }
-        catch (JsonException)
-        {
-            return response.StatusCode.ToString(CultureInfo.InvariantCulture);
-        }
-    }
+    // The answer in one word: the error code, or what was done (accepted, duplicate, unknown_render, …).
+    private static string OutcomeOf(ApiResponse response) =>
+        response.Outcome ?? response.StatusCode.ToString(CultureInfo.InvariantCulture);
 
     private async Task<ApiResponse> HandleCoreAsync(Stream body, IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers, CancellationToken cancellationToken)
     {
@@ -425,7 +406,7 @@ public sealed partial class WebhookIntake
             }
 
             w.WriteEndObject();
-        });
+        }) with { Outcome = reason ?? status };
 
     private static ApiResponse Retry(string code) =>
         ApiResponse.Error(503, code, "The webhook could not be processed now; please retry.", new Dictionary<string, string> { ["Retry-After"] = "30" });
