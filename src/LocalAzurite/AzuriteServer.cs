@@ -59,6 +59,9 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     /// <summary>True when this instance started the process (false: it reuses the folder's running Azurite).</summary>
     public bool Started => _process is not null;
 
+    /// <summary>The id of the supervising process this instance started (Azurite's node process is its child); null when reused.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>A connection string for the Azure SDK clients (blobs, queues, tables).</summary>
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={Endpoints.Blob};QueueEndpoint={Endpoints.Queue};TableEndpoint={Endpoints.Table};";

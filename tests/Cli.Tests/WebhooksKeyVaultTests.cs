@@ -20,7 +20,7 @@ namespace HeyGenRender.Cli.Tests;
 /// the real <c>SecretClient</c> against the fake vault (challenge auth, GET and PUT), the API key read from the vault,
 /// and the pipeline's own webhook intake verifying deliveries with what the command stored.
 /// </summary>
-public sealed class WebhooksKeyVaultTests : IAsyncLifetime
+public sealed class WebhooksKeyVaultTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private const string Url = "https://func.example.net/api/webhooks/heygen";
 
@@ -111,15 +111,16 @@ public sealed class WebhooksKeyVaultTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [SecretsOptions.KeyVaultUriKey] = _vault.VaultUri.ToString(),
-            // Never contacted: the deliveries below carry no event id and name no render, so neither dedupe nor the index runs.
-            ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+            // Only the webhook journal is written: the intake answers once a delivery is in it; nothing dispatches it here.
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:WebhookEventsContainer"] = AzuriteFixture.UniqueContainerName("events"),
         }).Build();
         return new ServiceCollection()
             .AddLogging()
             .AddSingleton<TimeProvider>(_time)
             .AddSingleton<TokenCredential>(_credential)
             .AddSingleton(_vault.CreateClientOptions())
-            // No render exists and none is looked up: the client points nowhere and is never called.
+            // Nothing is dispatched here: the client points nowhere and is never called.
             .AddDurableTaskClient(b => b.UseGrpc(Grpc.Net.Client.GrpcChannel.ForAddress("http://127.0.0.1:9")))
             .AddRenderIntake(configuration)
             .BuildServiceProvider();

@@ -50,7 +50,7 @@ public sealed class CompositionTests(AzuriteFixture azurite) : IClassFixture<Azu
         var functionClasses = FunctionsBuild.App.GetTypes()
             .Where(t => t.GetMethods().Any(m => m.GetCustomAttribute<FunctionAttribute>() is not null))
             .ToList();
-        Assert.Equal(5, functionClasses.Count);
+        Assert.Equal(6, functionClasses.Count);
         foreach (var type in functionClasses.Where(t => !(t.IsAbstract && t.IsSealed)))
         {
             await using var scope = host.Services.CreateAsyncScope();

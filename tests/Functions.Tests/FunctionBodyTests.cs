@@ -84,7 +84,13 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
 
         var delivered = await http.SendAsync(webhook);
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
-        Assert.Equal("accepted", (await delivered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.Equal("received", (await delivered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        // The answer means journaled: the queue trigger's function delivers it, as the host would invoke it with the message.
+        var message = Assert.Single((await app.Journal.Queue.ReceiveMessagesAsync(32)).Value);
+        Assert.Equal(id, Assert.Single(WebhookJournal.Parse(message.Body.ToString())).CallbackId);
+        await app.DispatchJournalAsync(message.Body.ToString());
+        Assert.True(await app.Blobs.GetBlobContainerClient(app.Events).GetBlobClient(WebhookDedupe.MarkerPrefix + "evt_functions_1").ExistsAsync(), "delivered, so de-duplicated from now on");
         var unsigned = await http.PostAsync("/api/webhooks/heygen", new ByteArrayContent(body));
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
 
@@ -148,8 +154,21 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
             Inbox = settings["Storage:RequestsContainer"]!;
             Failed = settings["Storage:FailedRequestsContainer"]!;
             Renders = settings["Storage:OutputContainers:0"]!;
+            Events = settings["Storage:WebhookEventsContainer"]!;
             Blobs = app.Services.GetRequiredService<BlobServiceClient>();
             Client = app.Services.GetRequiredService<IDurableTaskClientProvider>().GetClient();
+            Journal = app.Services.GetRequiredService<WebhookJournal>();
+        }
+
+        /// <summary>The webhook journal the webhook function writes and the queue-triggered function reads.</summary>
+        public WebhookJournal Journal { get; }
+
+        /// <summary>Invokes the queue-triggered dispatch function with one journal message, in a scope of its own.</summary>
+        public async Task DispatchJournalAsync(string message)
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            var context = new TestFunctionContext(scope.ServiceProvider, nameof(WebhookJournalFunction.DispatchHeyGenWebhooks), CancellationToken.None);
+            await new WebhookJournalFunction().DispatchHeyGenWebhooks(message, Client, context);
         }
 
         public Uri BaseAddress { get; }
@@ -159,6 +178,8 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
         public string Failed { get; }
 
         public string Renders { get; }
+
+        public string Events { get; }
 
         public BlobServiceClient Blobs { get; }
 
@@ -277,7 +298,7 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
                         "ListRenders" => await new RenderHttpFunctions().ListRenders(http.Request, client, context),
                         "GetRenderFile" => await new RenderHttpFunctions().GetRenderFile(http.Request, (string)http.GetRouteValue("id")!, (string)http.GetRouteValue("name")!, client, context),
                         "Dashboard" => RenderHttpFunctions.Dashboard(http.Request),
-                        "ReceiveHeyGenWebhook" => await new HeyGenWebhookFunction().ReceiveHeyGenWebhook(http.Request, client, context),
+                        "ReceiveHeyGenWebhook" => await new HeyGenWebhookFunction().ReceiveHeyGenWebhook(http.Request, context),
                         _ => throw new InvalidOperationException($"No HTTP function {name} in this test."),
                     };
                     await result.ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using HeyGenRender.Functions.Functions;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Webhooks;
@@ -39,7 +40,8 @@ public sealed class GeneratedMetadataTests
             ["ReceiveHeyGenWebhook"] = (WebhookIntake.Route["/api/".Length..], "post", "Anonymous"),
         };
         var inbox = s_names.GetProperty("functions").GetProperty("inbox").GetString()!;
-        var expected = new HashSet<string>([RenderWorkflowNames.Orchestrator, .. ActivityNames(), .. http.Keys, inbox]);
+        var journal = nameof(WebhookJournalFunction.DispatchHeyGenWebhooks);
+        var expected = new HashSet<string>([RenderWorkflowNames.Orchestrator, .. ActivityNames(), .. http.Keys, inbox, journal]);
 
         Assert.Equal(expected.Order(), metadata.Keys.Order());
 
@@ -62,8 +64,14 @@ public sealed class GeneratedMetadataTests
         Assert.Equal("EventGrid", FunctionsBuild.Get(blob, "source"));
         Assert.Contains("Source = BlobTriggerSource.EventGrid", File.ReadAllText(RepoPaths.InRepo("src", "Functions", "Functions", "InboxBlobFunction.cs")), StringComparison.Ordinal);
 
-        // Every function that starts or talks to renders gets the invocation's Durable client (the page itself needs none).
-        Assert.All([.. http.Keys.Where(k => k != "Dashboard"), inbox], name => Assert.Contains(
+        // The webhook journal is read from the queue the pipeline writes (its default name: the events container's).
+        var queue = FunctionsBuild.Trigger(metadata[journal]);
+        Assert.Equal("queueTrigger", FunctionsBuild.Get(queue, "type"));
+        Assert.Equal(new StorageOptions().WebhookQueueName, FunctionsBuild.Get(queue, "queueName"));
+
+        // Every function that starts or talks to renders gets the invocation's Durable client (the page and the webhook
+        // intake, which only journals, need none).
+        Assert.All([.. http.Keys.Where(k => k is not "Dashboard" and not "ReceiveHeyGenWebhook"), inbox, journal], name => Assert.Contains(
             metadata[name].GetProperty("bindings").EnumerateArray(), b => FunctionsBuild.Get(b, "type") == "durableClient"));
     }
 

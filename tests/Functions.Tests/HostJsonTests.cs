@@ -19,6 +19,7 @@ public sealed class HostJsonTests
         ["durableTask"] = "Microsoft.Azure.WebJobs.Extensions.DurableTask.DurableTaskOptions",
         ["blobs"] = "Microsoft.Azure.WebJobs.Host.BlobsOptions",
         ["http"] = "Microsoft.Azure.WebJobs.Extensions.Http.HttpOptions",
+        ["queues"] = "Microsoft.Azure.WebJobs.Host.QueuesOptions",
     };
 
     private const string AzureStorageOptions = "Microsoft.Azure.WebJobs.Extensions.DurableTask.AzureStorageOptions";

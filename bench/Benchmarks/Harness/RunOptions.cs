@@ -1,6 +1,6 @@
 namespace HeyGenRender.Benchmarks.Harness;
 
-/// <summary>What one run measures: <c>run [--quick] [--only transfers,webhooks,orchestration] [--reps N] [--name NAME]</c>.</summary>
+/// <summary>What one run measures: <c>run [--quick] [--only transfers,webhooks,orchestration] [--reps N] [--name NAME] [--deliveries N] [--skip-inproc]</c>.</summary>
 internal sealed class RunOptions
 {
     public RunOptions(Args args)
@@ -9,6 +9,8 @@ internal sealed class RunOptions
         Repetitions = (int)args.Long("reps", Quick ? 1 : 3);
         LargeBytes = args.Long("large-mib", Quick ? 16 : 1024) * 1024 * 1024;
         SmallBytes = args.Long("small-mib", Quick ? 4 : 100) * 1024 * 1024;
+        WebhookDeliveries = (int)args.Long("deliveries", Quick ? 200 : 2000);
+        SkipInProcess = args.Flag("skip-inproc");
         Name = args.Get("name") ?? (Quick ? "quick" : "full");
         Only = args.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         RepoRoot = args.Get("repo") ?? FindRepoRoot();
@@ -22,6 +24,12 @@ internal sealed class RunOptions
     public long LargeBytes { get; }
 
     public long SmallBytes { get; }
+
+    /// <summary>Signed deliveries per run of the HTTP webhook benchmark (<c>--deliveries</c>).</summary>
+    public int WebhookDeliveries { get; }
+
+    /// <summary>Leave out the in-process BenchmarkDotNet part of the webhook benchmark (<c>--skip-inproc</c>).</summary>
+    public bool SkipInProcess { get; }
 
     public string Name { get; }
 

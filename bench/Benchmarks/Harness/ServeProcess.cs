@@ -10,13 +10,24 @@ internal sealed class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
-    private ServeProcess(Process process, Uri baseAddress)
+    private ServeProcess(Process process, Uri baseAddress, string taskHub, string eventsContainer)
     {
         _process = process;
         BaseAddress = baseAddress;
+        TaskHub = taskHub;
+        EventsContainer = eventsContainer;
     }
 
+    /// <summary>serve's Durable task hub (its queues and tables are named after it).</summary>
+    public string TaskHub { get; }
+
+    /// <summary>serve's webhook-events container, and the name of its webhook journal queue.</summary>
+    public string EventsContainer { get; }
+
     public Uri BaseAddress { get; }
+
+    /// <summary>serve's process id (its own Azurite, when it starts one, is a descendant).</summary>
+    public int ProcessId => _process.Id;
 
     public string OutputTail => string.Join('\n', _output.TakeLast(40));
 
@@ -55,7 +66,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         start.Environment.TryAdd("Storage__WebhookEventsContainer", "events-" + run);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start serve.");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"), start.Environment["Durable__TaskHub"]!, start.Environment["Storage__WebhookEventsContainer"]!);
         void OnLine(string? line)
         {
             if (line is null)

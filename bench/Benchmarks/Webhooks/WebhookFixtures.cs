@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using HeyGen.Client;
 using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Secrets;
@@ -25,23 +26,34 @@ internal static class WebhookFixtures
         [.. WebhookSigner.CreateHeaders(body, Secret, now, eventId).Select(h => KeyValuePair.Create(h.Key, (IEnumerable<string>)[h.Value]))];
 
     /// <summary>
-    /// The real <see cref="WebhookIntake"/> (verify, parse, de-duplicate, route, raise) with its storage in memory:
-    /// de-duplication markers in a dictionary instead of blobs, renders in a dictionary instead of Durable.
-    /// The HTTP benchmark measures the same handler with Azurite and the local executor behind it.
+    /// The real <see cref="WebhookIntake"/> (verify, parse, journal) whose journal queue answers in memory with the
+    /// Queue service's reply (<see cref="CannedQueueTransport"/>): the handler's own cost, without storage's.
+    /// The HTTP benchmark measures the same handler with Azurite behind it.
     /// </summary>
-    public static WebhookIntake Intake(TimeProvider time, InMemoryOrchestrations orchestrations)
+    public static WebhookIntake Intake(TimeProvider time)
     {
         var secrets = new ConfigurationSecretProvider(new StaticOptionsMonitor<SecretsOptions>(new SecretsOptions { WebhookSecret = Secret }));
         var storage = Options.Create(new StorageOptions());
+        var queues = new QueueServiceClient(
+            "DefaultEndpointsProtocol=http;AccountName=bench;AccountKey=YmVuY2g=;QueueEndpoint=http://127.0.0.1:1/bench;",
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64, Transport = new CannedQueueTransport() });
+        var options = Options.Create(new WebhookIntakeOptions());
         return new WebhookIntake(
             secrets,
-            new InMemoryDedupe(storage, time),
-            new NoIndex(),
-            orchestrations,
+            new WebhookJournal(queues, storage, options, NullLogger<WebhookJournal>.Instance),
+            // Remembers almost nothing, so a benchmark that cycles through a few thousand signed deliveries journals every one.
+            new RecentEventIds(2),
             time,
-            Options.Create(new WebhookIntakeOptions()),
+            options,
             NullLogger<WebhookIntake>.Instance);
     }
+
+    /// <summary>
+    /// The real <see cref="WebhookDispatcher"/> (de-duplicate, route, raise) with its storage in memory: markers in a
+    /// dictionary instead of blobs, renders in a dictionary instead of Durable.
+    /// </summary>
+    public static WebhookDispatcher Dispatcher(TimeProvider time, InMemoryOrchestrations orchestrations) =>
+        new(new InMemoryDedupe(Options.Create(new StorageOptions()), time), new NoIndex(), orchestrations, NullLogger<WebhookDispatcher>.Instance);
 
     private sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
     {

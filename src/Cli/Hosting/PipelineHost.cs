@@ -86,6 +86,7 @@ internal sealed class PipelineHost : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(time);
         services.AddRenderIntake(builder.Configuration);
+        services.AddLocalWebhookDispatch();
         services.AddRenderWorkflow(builder.Configuration);
         services.AddLocalDurableTask(engine, durable, tasks => tasks.AddRenderWorkflow(), OrchestrationJson.Options);
         var endpoint = configuration[CliConfiguration.HeyGenEndpoint];

@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using HeyGen.Client;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Jobs;
@@ -54,12 +55,16 @@ public static class IntakeServiceCollectionExtensions
         services.TryAddSingleton<OutputFolderClaims>();
         services.TryAddSingleton<IHeyGenJobIndex, BlobHeyGenJobIndex>();
         services.TryAddSingleton<WebhookDedupe>();
+        services.TryAddSingleton(sp => CreateQueueServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp));
+        services.TryAddSingleton<WebhookJournal>();
+        services.TryAddSingleton(sp => new RecentEventIds(sp.GetRequiredService<IOptions<WebhookIntakeOptions>>().Value.RecentEventIds));
 
         // Scoped: they use the Durable Task client, which the Functions app binds per invocation.
         services.TryAddScoped<RenderStarter>();
         services.TryAddScoped<RenderApi>();
         services.TryAddScoped<InboxHandler>();
         services.TryAddScoped<WebhookIntake>();
+        services.TryAddScoped<WebhookDispatcher>();
         services.TryAddScoped<RenderFileReader>();
 
         services.TryAddSingleton<ISecretProvider>(sp =>
@@ -76,6 +81,44 @@ public static class IntakeServiceCollectionExtensions
         services.TryAddSingleton<HeyGenApiKeyProvider, SecretApiKeyProvider>();
         return services;
     }
+
+    /// <summary>
+    /// Dispatches the webhook journal in this process (<see cref="WebhookJournalPump"/>), for hosts that keep running
+    /// and have a singleton <c>DurableTaskClient</c>: <c>serve</c>, <c>render</c>, tests. The Functions app uses its
+    /// queue trigger instead.
+    /// </summary>
+    /// <param name="services">The services, after <see cref="AddRenderIntake"/>.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddLocalWebhookDispatch(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.PostConfigure<WebhookIntakeOptions>(o => o.LocalDispatch = true);
+        services.TryAddSingleton<WebhookJournalPump>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookJournalPump>());
+        return services;
+    }
+
+    private static QueueServiceClient CreateQueueServiceClient(StorageOptions options, IServiceProvider services)
+    {
+        // Base64 text, as the Functions queue trigger reads by default.
+        var clientOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        if ((options.QueueServiceUri ?? QueueUriFor(options.BlobServiceUri)) is { } uri)
+        {
+            return new QueueServiceClient(uri, services.GetRequiredService<TokenCredential>(), clientOptions);
+        }
+
+        if (!string.IsNullOrEmpty(options.ConnectionString))
+        {
+            return new QueueServiceClient(options.ConnectionString, clientOptions);
+        }
+
+        throw new InvalidOperationException($"Storage is not configured: set {StorageOptions.SectionName}:{nameof(StorageOptions.QueueServiceUri)}, {StorageOptions.SectionName}:{nameof(StorageOptions.BlobServiceUri)} or {StorageOptions.SectionName}:{nameof(StorageOptions.ConnectionString)}.");
+    }
+
+    private static Uri? QueueUriFor(Uri? blobServiceUri) =>
+        blobServiceUri is { } blob && blob.Host.Contains(".blob.", StringComparison.OrdinalIgnoreCase)
+            ? new UriBuilder(blob) { Host = blob.Host.Replace(".blob.", ".queue.", StringComparison.OrdinalIgnoreCase) }.Uri
+            : null;
 
     private static BlobServiceClient CreateBlobServiceClient(StorageOptions options, IServiceProvider services)
     {

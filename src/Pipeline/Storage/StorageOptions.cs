@@ -14,6 +14,19 @@ public sealed class StorageOptions
     /// <summary>Connection string, for Azurite and local runs.</summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>Queue service URI, with managed identity; when unset, <see cref="BlobServiceUri"/> with <c>.blob.</c> read as <c>.queue.</c>.</summary>
+    public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>
+    /// The webhook journal queue: verified deliveries, written before they are acknowledged (the Functions app's queue
+    /// trigger reads it). Unset: the same name as <see cref="WebhookEventsContainer"/> (queues and containers are
+    /// separate namespaces), so a host with its own events container has its own journal too.
+    /// </summary>
+    public string? WebhookQueue { get; set; }
+
+    /// <summary>The journal queue's name: <see cref="WebhookQueue"/>, or else <see cref="WebhookEventsContainer"/>.</summary>
+    public string WebhookQueueName => string.IsNullOrEmpty(WebhookQueue) ? WebhookEventsContainer : WebhookQueue;
+
     /// <summary>Inbox: job specs dropped here start renders.</summary>
     public string RequestsContainer { get; set; } = "render-requests";
 

@@ -40,8 +40,11 @@ public static class PipelineTelemetry
     /// <summary><c>heygen_render.transfer.size</c>: bytes streamed, by direction (upload: blob to HeyGen; download: HeyGen to blob).</summary>
     internal static readonly Counter<long> TransferSize = Meter.CreateCounter<long>("heygen_render.transfer.size", "By", "Bytes streamed between Blob Storage and HeyGen.");
 
-    /// <summary><c>heygen_render.webhooks</c>: webhook deliveries, by outcome (accepted, duplicate, ignored, invalid_signature, malformed_body, …).</summary>
+    /// <summary><c>heygen_render.webhooks</c>: webhook deliveries answered, by outcome (received, duplicate, invalid_signature, malformed_body, unavailable, …).</summary>
     internal static readonly Counter<long> Webhooks = Meter.CreateCounter<long>("heygen_render.webhooks", "{delivery}", "HeyGen webhook deliveries, by outcome.");
+
+    /// <summary><c>heygen_render.webhooks.dispatched</c>: journaled webhooks dispatched to renders, by outcome (accepted, duplicate, unknown_render, render_finished, retry).</summary>
+    internal static readonly Counter<long> WebhooksDispatched = Meter.CreateCounter<long>("heygen_render.webhooks.dispatched", "{delivery}", "Journaled HeyGen webhooks dispatched, by outcome.");
 
     /// <summary><c>heygen_render.credits.estimated</c>: HeyGen credits estimated for completed renders, by kind.</summary>
     internal static readonly Counter<double> CreditsEstimated = Meter.CreateCounter<double>("heygen_render.credits.estimated", "{credit}", "HeyGen credits estimated for completed renders.");

@@ -27,14 +27,39 @@ public sealed class WebhookIntakeOptions
 
     /// <summary>The time the handler allows itself; HeyGen waits 10 s for an answer.</summary>
     public TimeSpan ProcessingBudget { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
+    /// True when this process dispatches what it journals (<c>serve</c>, <c>render</c>: a <see cref="WebhookJournalPump"/>
+    /// runs); false in the Functions app, whose queue trigger dispatches.
+    /// </summary>
+    public bool LocalDispatch { get; set; }
+
+    /// <summary>How long a journal message stays invisible while being dispatched; after a crash it comes back this late.</summary>
+    public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often the local pump looks for journal messages that came back (idle cost: one queue read).</summary>
+    public TimeSpan JournalPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Deliveries dispatched at once by a process. Dispatch shares the storage account with the journal writes HeyGen
+    /// waits for, so it is kept narrow: a burst is answered at once and delivered into the renders just after.
+    /// </summary>
+    public int DispatchConcurrency { get; set; } = 2;
+
+    /// <summary>Deliveries of one journal message before it goes to the poison queue (the queue trigger's default is 5).</summary>
+    public int MaxDispatchAttempts { get; set; } = 5;
+
+    /// <summary>Event ids remembered in memory to answer a repeated delivery as a duplicate without journaling it.</summary>
+    public int RecentEventIds { get; set; } = 10_000;
 }
 
 /// <summary>
 /// Receives HeyGen's webhook deliveries, independent of any host: size check (413) → signature and timestamp
-/// check with the current and previous secret (401) → de-duplication on <c>Heygen-Event-Id</c> → routing by
-/// <c>callback_id</c> or through <see cref="IHeyGenJobIndex"/> → <see cref="RenderEvents.HeyGenWebhook"/>.
-/// Unknown or finished renders are acknowledged (2xx) and logged; a transient failure to deliver to a running
-/// render answers 503, releasing the de-duplication marker so HeyGen's retry is processed.
+/// check with the current and previous secret (401) → shape and id checks (400) → the <see cref="WebhookJournal"/>,
+/// and only then 200 <c>received</c>: the event is safe once journaled. Routing and delivery into the render are the
+/// <see cref="WebhookDispatcher"/>'s, from the journal, so the answer costs no storage round trip of its own (a
+/// burst shares one journal write) and does not wait on the engine. A delivery this process journaled lately is
+/// answered <c>duplicate</c>; a journal that cannot be written answers 503, and HeyGen retries.
 /// </summary>
 public sealed partial class WebhookIntake
 {
@@ -42,41 +67,36 @@ public sealed partial class WebhookIntake
     public const string Route = "/api/webhooks/heygen";
 
     private readonly ISecretProvider _secrets;
-    private readonly WebhookDedupe _dedupe;
-    private readonly IHeyGenJobIndex _index;
-    private readonly DurableTaskClient _orchestrations;
+    private readonly WebhookJournal _journal;
+    private readonly RecentEventIds _recent;
     private readonly TimeProvider _time;
     private readonly WebhookIntakeOptions _options;
     private readonly ILogger<WebhookIntake> _logger;
 
     /// <summary>Creates the handler.</summary>
     /// <param name="secrets">The webhook signing secrets.</param>
-    /// <param name="dedupe">The de-duplication markers.</param>
-    /// <param name="index">HeyGen id → render id.</param>
-    /// <param name="orchestrations">The Durable Task client.</param>
+    /// <param name="journal">Where verified deliveries are written before they are acknowledged.</param>
+    /// <param name="recent">Event ids journaled lately by this process.</param>
     /// <param name="time">The clock (timestamps, budget).</param>
     /// <param name="options">Limits.</param>
     /// <param name="logger">Logs (never a signature or secret).</param>
     public WebhookIntake(
         ISecretProvider secrets,
-        WebhookDedupe dedupe,
-        IHeyGenJobIndex index,
-        DurableTaskClient orchestrations,
+        WebhookJournal journal,
+        RecentEventIds recent,
         TimeProvider time,
         IOptions<WebhookIntakeOptions> options,
         ILogger<WebhookIntake> logger)
     {
         ArgumentNullException.ThrowIfNull(secrets);
-        ArgumentNullException.ThrowIfNull(dedupe);
-        ArgumentNullException.ThrowIfNull(index);
-        ArgumentNullException.ThrowIfNull(orchestrations);
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(recent);
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         _secrets = secrets;
-        _dedupe = dedupe;
-        _index = index;
-        _orchestrations = orchestrations;
+        _journal = journal;
+        _recent = recent;
         _time = time;
         _options = options.Value;
         _logger = logger;
@@ -86,7 +106,7 @@ public sealed partial class WebhookIntake
     /// <param name="body">The raw request body, unread.</param>
     /// <param name="headers">The request headers (names case-insensitive; a repeated signature header is rejected).</param>
     /// <param name="cancellationToken">The request's cancellation.</param>
-    /// <returns>The answer: 200 when accepted, duplicate or ignored; 401, 413, 400 when rejected; 503 when HeyGen should retry.</returns>
+    /// <returns>The answer: 200 when received (journaled) or a duplicate; 401, 413, 400 when rejected; 503 when HeyGen should retry.</returns>
     public async Task<ApiResponse> HandleAsync(Stream body, IEnumerable<KeyValuePair<string, IEnumerable<string>>> headers, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -166,7 +186,7 @@ public sealed partial class WebhookIntake
                 return ApiResponse.Error(400, "malformed_body", problem);
             }
 
-            return await RouteAsync(verified.Event!, notification, token).ConfigureAwait(false);
+            return await JournalAsync(verified.Event!, notification, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -208,86 +228,29 @@ public sealed partial class WebhookIntake
         return verifier.Verify(raw, headers);
     }
 
-    private async Task<ApiResponse> RouteAsync(WebhookEvent e, WebhookNotification notification, CancellationToken cancellationToken)
+    private async Task<ApiResponse> JournalAsync(WebhookEvent e, WebhookNotification notification, CancellationToken cancellationToken)
     {
-        DedupeClaim? claim = null;
-        if (!string.IsNullOrEmpty(e.EventId))
-        {
-            claim = await _dedupe.TryClaimAsync(e.EventId, cancellationToken).ConfigureAwait(false);
-            if (claim.Status == DedupeStatus.Duplicate)
-            {
-                Log.Duplicate(_logger, e.EventId, e.EventType.Value);
-                return Ok("duplicate", null);
-            }
-
-            if (claim.Status == DedupeStatus.InProgress)
-            {
-                return Retry("in_progress");
-            }
-        }
-        else
+        var eventId = notification.EventId;
+        if (eventId.Length == 0)
         {
             Log.NoEventId(_logger, e.EventType.Value);
+        }
+        else if (!_recent.TryAdd(eventId))
+        {
+            Log.Duplicate(_logger, eventId, e.EventType.Value);
+            return Ok("duplicate");
         }
 
         try
         {
-            var instanceId = await FindInstanceAsync(e, notification, cancellationToken).ConfigureAwait(false);
-            var state = instanceId is null ? null : await _orchestrations.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
-            if (state is not null && Activity.Current is { } span && span.Source == PipelineTelemetry.Source)
-            {
-                span.AddLink(new ActivityLink(PipelineTelemetry.RenderContext(state.InstanceId)));
-                span.SetTag(PipelineTelemetry.RenderIdAttribute, state.InstanceId);
-                span.SetTag("heygen_render.webhook.event_type", notification.EventType);
-            }
-
-            if (state is null)
-            {
-                Log.UnknownInstance(_logger, notification.EventId, notification.EventType, notification.HeyGenId, e.CallbackId);
-                await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
-                return Ok("ignored", "unknown_render");
-            }
-
-            if (state.IsCompleted)
-            {
-                Log.FinishedInstance(_logger, notification.EventId, notification.EventType, state.InstanceId, state.RuntimeStatus);
-                await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
-                return Ok("ignored", "render_finished");
-            }
-
-            try
-            {
-                await _orchestrations.RaiseEventAsync(state.InstanceId, RenderEvents.HeyGenWebhook, notification, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // If it finished meanwhile, there is nothing to retry for.
-                var now = await _orchestrations.GetInstanceAsync(state.InstanceId, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false);
-                if (now is null || now.IsCompleted)
-                {
-                    await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
-                    return Ok("ignored", "render_finished");
-                }
-
-                throw;
-            }
-
-            await CompleteAsync(claim, cancellationToken).ConfigureAwait(false);
-            Log.Delivered(_logger, notification.EventId, notification.EventType, state.InstanceId);
-            return Ok("accepted", null, state.InstanceId);
+            await _journal.AppendAsync(new WebhookEntry { Notification = notification, CallbackId = e.CallbackId, ReceivedAt = _time.GetUtcNow(), TraceParent = Activity.Current?.Id }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (claim is { Status: DedupeStatus.Claimed })
+        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException)
         {
-            // Let HeyGen's retry through: the marker must not make it look like a duplicate.
-            Log.DeliveryFailed(_logger, ex, notification.EventId, notification.EventType);
-            try
+            // Not known to be stored: HeyGen's retry must be taken (if the write did land, the dispatcher drops the copy).
+            if (eventId.Length > 0)
             {
-                await _dedupe.ReleaseAsync(claim, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Azure.RequestFailedException releaseError)
-            {
-                // The claim then expires after WebhookDedupe.ClaimTimeout instead.
-                Log.ReleaseFailed(_logger, releaseError, notification.EventId);
+                _recent.Remove(eventId);
             }
 
             if (ex is OperationCanceledException)
@@ -295,8 +258,10 @@ public sealed partial class WebhookIntake
                 throw;
             }
 
-            return Retry("delivery_failed");
+            return Retry("unavailable");
         }
+
+        return Ok("received");
     }
 
     /// <summary>The longest id (event, HeyGen job, callback) accepted in a webhook.</summary>
@@ -314,29 +279,6 @@ public sealed partial class WebhookIntake
 
         return null;
     }
-
-    private async Task<string?> FindInstanceAsync(WebhookEvent e, WebhookNotification notification, CancellationToken cancellationToken)
-    {
-        // callback_id is the instance id when the workflow set it (never anything but a render id); otherwise look the HeyGen ids up.
-        if (RenderIds.IsWellFormed(e.CallbackId)
-            && await _orchestrations.GetInstanceAsync(e.CallbackId!, getInputsAndOutputs: false, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return e.CallbackId;
-        }
-
-        foreach (var id in new[] { notification.HeyGenId, notification.VideoId }.Distinct())
-        {
-            if (!string.IsNullOrEmpty(id) && await _index.FindAsync(id, cancellationToken).ConfigureAwait(false) is { } found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
-
-    private Task CompleteAsync(DedupeClaim? claim, CancellationToken cancellationToken) =>
-        claim is { Status: DedupeStatus.Claimed } ? _dedupe.CompleteAsync(claim, cancellationToken) : Task.CompletedTask;
 
     /// <summary>Reduces a verified event to what the workflow needs.</summary>
     /// <param name="e">The event.</param>
@@ -390,23 +332,13 @@ public sealed partial class WebhookIntake
     private ApiResponse TooLarge() =>
         ApiResponse.Error(413, "payload_too_large", string.Create(CultureInfo.InvariantCulture, $"A webhook body is at most {_options.MaxBodyBytes:N0} bytes."));
 
-    private static ApiResponse Ok(string status, string? reason, string? renderId = null) =>
+    private static ApiResponse Ok(string status) =>
         ApiResponse.Json(200, w =>
         {
             w.WriteStartObject();
             w.WriteString("status", status);
-            if (reason is not null)
-            {
-                w.WriteString("reason", reason);
-            }
-
-            if (renderId is not null)
-            {
-                w.WriteString("render_id", renderId);
-            }
-
             w.WriteEndObject();
-        }) with { Outcome = reason ?? status };
+        }) with { Outcome = status };
 
     private static ApiResponse Retry(string code) =>
         ApiResponse.Error(503, code, "The webhook could not be processed now; please retry.", new Dictionary<string, string> { ["Retry-After"] = "30" });
@@ -416,23 +348,8 @@ public sealed partial class WebhookIntake
         [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Webhook rejected: {Failure} ({Reason})")]
         public static partial void Rejected(ILogger logger, WebhookVerificationFailure failure, string reason);
 
-        [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}) is a duplicate; acknowledged")]
+        [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}) was received before; acknowledged")]
         public static partial void Duplicate(ILogger logger, string eventId, string eventType);
-
-        [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Webhook {EventId} ({EventType}) for HeyGen id {HeyGenId}, callback id {CallbackId}: no such render; acknowledged")]
-        public static partial void UnknownInstance(ILogger logger, string eventId, string eventType, string? heyGenId, string? callbackId);
-
-        [LoggerMessage(EventId = 2204, Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}) for render {RenderId}, which is {Status}; acknowledged")]
-        public static partial void FinishedInstance(ILogger logger, string eventId, string eventType, string renderId, OrchestrationRuntimeStatus status);
-
-        [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Webhook {EventId} ({EventType}) delivered to render {RenderId}")]
-        public static partial void Delivered(ILogger logger, string eventId, string eventType, string renderId);
-
-        [LoggerMessage(EventId = 2206, Level = LogLevel.Error, Message = "Webhook {EventId} ({EventType}) could not be delivered; HeyGen will retry")]
-        public static partial void DeliveryFailed(ILogger logger, Exception exception, string eventId, string eventType);
-
-        [LoggerMessage(EventId = 2207, Level = LogLevel.Warning, Message = "Could not release the de-duplication claim of webhook {EventId}; it expires on its own")]
-        public static partial void ReleaseFailed(ILogger logger, Exception exception, string eventId);
 
         [LoggerMessage(EventId = 2208, Level = LogLevel.Warning, Message = "Webhook {EventType} has no Heygen-Event-Id; it cannot be de-duplicated")]
         public static partial void NoEventId(ILogger logger, string eventType);

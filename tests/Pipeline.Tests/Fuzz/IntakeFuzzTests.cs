@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using HeyGen.Client;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Jobs;
@@ -137,8 +138,11 @@ public sealed class IntakeFuzzTests(AzuriteFixture azurite, ITestOutputHelper ou
         var storage = Options.Create(new StorageOptions { WebhookEventsContainer = AzuriteFixture.UniqueContainerName("events") });
         await using var engine = await ScriptedRenderEngine.StartAsync();
         var secrets = new ConfigurationSecretProvider(new StaticOptionsMonitor<SecretsOptions>(new SecretsOptions { WebhookSecret = Secret }));
-        var intake = new WebhookIntake(secrets, new WebhookDedupe(blobs, storage, TimeProvider.System), new BlobHeyGenJobIndex(blobs, storage), engine.Client,
-            TimeProvider.System, Options.Create(new WebhookIntakeOptions()), NullLogger<WebhookIntake>.Instance);
+        var queues = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var journal = new WebhookJournal(queues, storage, Options.Create(new WebhookIntakeOptions { LocalDispatch = true }), NullLogger<WebhookJournal>.Instance);
+        var intake = new WebhookIntake(secrets, journal, new RecentEventIds(10_000), TimeProvider.System, Options.Create(new WebhookIntakeOptions()), NullLogger<WebhookIntake>.Instance);
+        var dispatcher = new WebhookDispatcher(new WebhookDedupe(blobs, storage, TimeProvider.System), new BlobHeyGenJobIndex(blobs, storage), engine.Client, NullLogger<WebhookDispatcher>.Instance);
+        var outcomes = new Dictionary<WebhookDispatchOutcome, int>();
         var mutator = new JsonMutator(Seed + 3);
         var statuses = new Dictionary<int, int>();
         var clock = Stopwatch.StartNew();
@@ -151,9 +155,19 @@ public sealed class IntakeFuzzTests(AzuriteFixture azurite, ITestOutputHelper ou
             var response = await intake.HandleAsync(new MemoryStream(mutant), headers);
             statuses[response.StatusCode] = statuses.GetValueOrDefault(response.StatusCode) + 1;
             Assert.True(response.StatusCode < 500, $"case {i}: {response.StatusCode} {response.Body}");
+
+            // What was journaled is dispatched too: no mutant that passes the intake may break the dispatcher.
+            while (journal.Written.TryRead(out var batch))
+            {
+                foreach (var outcome in await dispatcher.DispatchAllAsync(batch.Entries))
+                {
+                    outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+                }
+            }
         }
 
-        output.WriteLine($"{IntakeCases:N0} signed webhook mutants through WebhookIntake in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}"))}");
+        output.WriteLine($"{IntakeCases:N0} signed webhook mutants through WebhookIntake and WebhookDispatcher in {clock.Elapsed.TotalSeconds:F1} s: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}"))}; dispatched {string.Join(", ", outcomes.OrderBy(s => s.Key).Select(s => $"{WebhookDispatcher.OutcomeName(s.Key)} x{s.Value}"))}");
+        Assert.DoesNotContain(WebhookDispatchOutcome.Retry, outcomes.Keys);
     }
 
     private static async Task PlantSampleAssetsAsync(BlobServiceClient blobs, string inbox)

@@ -113,6 +113,7 @@ internal sealed class RenderHarness : IAsyncDisposable
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.RequestsContainer)}"] = storage.RequestsContainer,
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.WebhookEventsContainer)}"] = storage.WebhookEventsContainer,
         }).Build());
+        services.AddLocalWebhookDispatch();
         services.AddTransient(_ => counter);
         services.AddHeyGenClient(o =>
         {

@@ -64,13 +64,17 @@ public sealed class RenderTelemetryTests(AzuriteFixture azurite, ITestOutputHelp
         Assert.Equal("completed", render.Single(s => s.DisplayName == "render").GetTagItem("heygen_render.outcome"));
         Assert.DoesNotContain(render.SelectMany(s => s.Tags), t => t.Key.Contains("key", StringComparison.OrdinalIgnoreCase) || t.Key.Contains("signature", StringComparison.OrdinalIgnoreCase));
 
-        // The webhook that ended the wait is in its own trace, linked to the render's.
-        var webhook = Assert.Single(spans, s => s.DisplayName == "webhook receive" && (string?)s.GetTagItem(PipelineTelemetry.RenderIdAttribute) == id);
-        Assert.Contains(webhook.Links, l => l.Context.TraceId.ToHexString() == traceId);
-        Assert.Equal("accepted", webhook.GetTagItem("heygen_render.webhook.outcome"));
+        // The webhook that ended the wait: received in its own trace, then dispatched in a span linked to the render's
+        // trace and to the delivery's.
+        var dispatch = Assert.Single(spans, s => s.DisplayName == "webhook dispatch" && (string?)s.GetTagItem(PipelineTelemetry.RenderIdAttribute) == id);
+        Assert.Contains(dispatch.Links, l => l.Context.TraceId.ToHexString() == traceId);
+        Assert.Equal("accepted", dispatch.GetTagItem("heygen_render.webhook.outcome"));
+        var receive = Assert.Single(spans, s => s.DisplayName == "webhook receive" && dispatch.Links.Any(l => l.Context.TraceId == s.TraceId));
+        Assert.Equal("received", receive.GetTagItem("heygen_render.webhook.outcome"));
 
         Assert.True(Sum(metrics, "heygen_render.renders.finished", ("heygen_render.outcome", "completed")) >= 1);
-        Assert.True(Sum(metrics, "heygen_render.webhooks", ("heygen_render.webhook.outcome", "accepted")) >= 1);
+        Assert.True(Sum(metrics, "heygen_render.webhooks", ("heygen_render.webhook.outcome", "received")) >= 1);
+        Assert.True(Sum(metrics, "heygen_render.webhooks.dispatched", ("heygen_render.webhook.outcome", "accepted")) >= 1);
         Assert.True(Sum(metrics, "heygen_render.transfer.size", ("heygen_render.transfer.direction", "download")) > 0);
         Assert.True(Count(metrics, "heygen_render.stage.duration") >= 3);
         Assert.True(Count(metrics, "heygen.client.request.duration") >= 3);

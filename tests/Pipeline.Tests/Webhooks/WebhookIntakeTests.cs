@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using HeyGen.Client;
 using HeyGenRender.Pipeline.Api;
 using HeyGenRender.Pipeline.Orchestration;
@@ -10,16 +11,25 @@ using HeyGenRender.Pipeline.Tests.Support;
 using HeyGenRender.Pipeline.Webhooks;
 using HeyGenRender.TestSupport;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HeyGenRender.Pipeline.Tests.Webhooks;
 
+/// <summary>
+/// The intake (verify, journal, answer) and the dispatcher behind it (de-duplicate, route, raise), on Azurite's
+/// queue and blobs and the real Durable engine; each delivery the intake journals is dispatched here at once, as the
+/// hosts' <see cref="WebhookJournalPump"/> does.
+/// </summary>
 public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private const string Secret = "whsec_current";
     private const string PreviousSecret = "whsec_previous";
 
+    private readonly AzuriteFixture _azurite;
     private readonly ManualTimeProvider _time = new();
     private ScriptedRenderEngine _orchestrations = null!;
     private readonly FakeSecrets _secrets = new();
@@ -27,10 +37,13 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
     private readonly BlobContainerClient _events;
     private readonly BlobHeyGenJobIndex _index;
     private readonly IOptions<StorageOptions> _storage;
+    private WebhookJournal _journal = null!;
     private WebhookIntake _intake = null!;
+    private WebhookDispatcher _dispatcher = null!;
 
     public WebhookIntakeTests(AzuriteFixture azurite)
     {
+        _azurite = azurite;
         var blobs = _blobs = azurite.CreateServiceClient();
         var storage = _storage = Options.Create(new StorageOptions { WebhookEventsContainer = AzuriteFixture.UniqueContainerName("wh") });
         _events = blobs.GetBlobContainerClient(storage.Value.WebhookEventsContainer);
@@ -38,17 +51,15 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
         _secrets.Values[SecretNames.WebhookSecret] = Secret;
     }
 
+    /// <summary>What the dispatcher did with each delivery the intake journaled, in order.</summary>
+    private List<WebhookDispatchOutcome> Dispatched { get; } = [];
+
     public async Task InitializeAsync()
     {
         _orchestrations = await ScriptedRenderEngine.StartAsync();
-        _intake = new WebhookIntake(
-            _secrets,
-            new WebhookDedupe(_blobs, _storage, _time),
-            _index,
-            _orchestrations.Client,
-            _time,
-            Options.Create(new WebhookIntakeOptions { MaxBodyBytes = 64 * 1024 }),
-            NullLogger<WebhookIntake>.Instance);
+        _journal = Journal(new QueueServiceClient(_azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }), localDispatch: true);
+        _intake = Intake(_journal);
+        _dispatcher = new WebhookDispatcher(new WebhookDedupe(_blobs, _storage, _time), _index, _orchestrations.Client, NullLogger<WebhookDispatcher>.Instance);
         await _orchestrations.SetAsync("r-running", OrchestrationRuntimeStatus.Running);
     }
 
@@ -62,6 +73,8 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
         var response = await SendAsync(body, Secret, "evt_1");
 
         Assert.Equal(200, response.StatusCode);
+        Assert.Equal("received", Status(response));
+        Assert.Equal([WebhookDispatchOutcome.Accepted], Dispatched);
         var raised = Assert.Single(await _orchestrations.AllReceivedAsync());
         Assert.Equal(("r-running", RenderEvents.HeyGenWebhook), (raised.InstanceId, raised.EventName));
         var payload = JsonSerializer.Deserialize<WebhookNotification>(raised.PayloadJson!)!;
@@ -170,7 +183,7 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
     }
 
     [Fact]
-    public async Task HandleAsync_SameEventIdTwice_DeliversOnceAndKeepsAMarker()
+    public async Task HandleAsync_SameEventIdTwice_AnswersDuplicateWithoutJournalingItAgain()
     {
         var body = AvatarEvent("avatar_video.success", "vid_1", "r-running");
 
@@ -178,13 +191,29 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
         var second = await SendAsync(body, Secret, "evt_dup");
 
         Assert.Equal((200, 200), (first.StatusCode, second.StatusCode));
-        Assert.Equal("duplicate", JsonDocument.Parse(second.Body!).RootElement.GetProperty("status").GetString());
+        Assert.Equal(("received", "duplicate"), (Status(first), Status(second)));
+        Assert.Equal([WebhookDispatchOutcome.Accepted], Dispatched);
         Assert.Single(await _orchestrations.AllReceivedAsync());
         Assert.True(await _events.GetBlobClient(WebhookDedupe.MarkerPrefix + "evt_dup").ExistsAsync());
     }
 
     [Fact]
-    public async Task HandleAsync_ConcurrentDeliveryInFlight_AsksForRetryThenAcceptsAfterClaimExpires()
+    public async Task HandleAsync_SameEventIdAtAnotherInstance_IsJournaledButDeliveredOnce()
+    {
+        // Two Functions instances share nothing in memory: the second journals the retry, the marker stops it.
+        var body = AvatarEvent("avatar_video.success", "vid_1", "r-running");
+        var otherInstance = Intake(_journal);
+
+        await SendAsync(body, Secret, "evt_scaled");
+        var again = await SendAsync(body, Secret, "evt_scaled", intake: otherInstance);
+
+        Assert.Equal("received", Status(again));
+        Assert.Equal([WebhookDispatchOutcome.Accepted, WebhookDispatchOutcome.Duplicate], Dispatched);
+        Assert.Single(await _orchestrations.AllReceivedAsync());
+    }
+
+    [Fact]
+    public async Task HandleAsync_ClaimHeldByACrashedWorker_IsRetriedAndDeliveredAfterTheClaimExpires()
     {
         // A worker claimed the event and crashed before finishing: its claim blocks, then expires.
         var dedupe = new WebhookDedupe(_blobs, Options.Create(new StorageOptions { WebhookEventsContainer = _events.Name }), _time);
@@ -193,34 +222,104 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
         var body = AvatarEvent("avatar_video.success", "vid_1", "r-running");
 
         var during = await SendAsync(body, Secret, "evt_crash");
+        var batch = LastBatch!;
         _time.Advance(WebhookDedupe.ClaimTimeout);
-        var after = await SendAsync(body, Secret, "evt_crash", _time.GetUtcNow());
+        var redelivered = await _dispatcher.DispatchAllAsync(batch.Entries);
 
-        Assert.Equal(503, during.StatusCode);
-        Assert.Equal(200, after.StatusCode);
+        Assert.Equal(200, during.StatusCode);
+        Assert.Equal([WebhookDispatchOutcome.Retry], Dispatched);
+        Assert.Equal([WebhookDispatchOutcome.Accepted], redelivered);
         Assert.Single(await _orchestrations.AllReceivedAsync());
     }
 
     [Fact]
-    public async Task HandleAsync_UnknownRender_Returns200AndRaisesNothing()
+    public async Task HandleAsync_UnknownRender_IsReceivedAndDroppedByTheDispatcher()
     {
         var response = await SendAsync(AvatarEvent("avatar_video.success", "vid_unknown", "r-nobody"), Secret, "evt_unknown");
 
         Assert.Equal(200, response.StatusCode);
-        Assert.Equal("unknown_render", JsonDocument.Parse(response.Body!).RootElement.GetProperty("reason").GetString());
+        Assert.Equal([WebhookDispatchOutcome.UnknownRender], Dispatched);
         Assert.Empty(await _orchestrations.AllReceivedAsync());
     }
 
     [Fact]
-    public async Task HandleAsync_FinishedRender_Returns200AndRaisesNothing()
+    public async Task HandleAsync_FinishedRender_IsReceivedAndDroppedByTheDispatcher()
     {
         await _orchestrations.SetAsync("r-finished", OrchestrationRuntimeStatus.Completed);
 
         var response = await SendAsync(AvatarEvent("avatar_video.success", "vid_1", "r-finished"), Secret, "evt_late");
 
         Assert.Equal(200, response.StatusCode);
-        Assert.Equal("render_finished", JsonDocument.Parse(response.Body!).RootElement.GetProperty("reason").GetString());
+        Assert.Equal([WebhookDispatchOutcome.RenderFinished], Dispatched);
         Assert.Empty(await _orchestrations.AllReceivedAsync());
+    }
+
+    [Fact]
+    public async Task HandleAsync_JournalCannotBeWritten_Answers503AndTakesHeyGensRetry()
+    {
+        // A queue endpoint nobody listens on, without the SDK's retries: the write fails at once.
+        var down = new QueueServiceClient(
+            new Uri($"http://127.0.0.1:{FreePort()}/devstoreaccount1"),
+            new Azure.Storage.StorageSharedKeyCredential("devstoreaccount1", "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="),
+            new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64, Retry = { MaxRetries = 0 } });
+        var recent = new RecentEventIds(100);
+        var body = AvatarEvent("avatar_video.success", "vid_1", "r-running");
+
+        var failed = await SendAsync(body, Secret, "evt_down", intake: Intake(Journal(down, localDispatch: true), recent));
+        var retried = await SendAsync(body, Secret, "evt_down", intake: Intake(_journal, recent));
+
+        Assert.Equal(503, failed.StatusCode);
+        Assert.Equal("30", failed.Headers["Retry-After"]);
+        Assert.Equal("received", Status(retried));
+        Assert.Single(await _orchestrations.AllReceivedAsync());
+    }
+
+    [Fact]
+    public async Task HandleAsync_BurstWhileWritesAreInFlight_SharesOneJournalMessage()
+    {
+        // Three writes are held in flight, one delivery each; the 47 deliveries that arrive meanwhile must all go in one more.
+        var gate = new HoldSends();
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.AddPolicy(gate, Azure.Core.HttpPipelinePosition.PerCall);
+        var journal = Journal(new QueueServiceClient(_azurite.ConnectionString, options), localDispatch: false);
+        var intake = Intake(journal);
+        var body = AvatarEvent("avatar_video.success", "vid_1", "r-running");
+        var answers = new List<Task<ApiResponse>>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add(SendAsync(body, Secret, $"evt_burst_{i}", intake: intake, dispatch: false));
+            await WaitUntilAsync(() => gate.Held == answers.Count);
+        }
+
+        answers.AddRange(Enumerable.Range(3, 47).Select(i => SendAsync(body, Secret, $"evt_burst_{i}", intake: intake, dispatch: false)));
+        await WaitUntilAsync(() => journal.PendingCount == 47);
+        gate.Release.SetResult();
+        await Task.WhenAll(answers);
+
+        Assert.All(answers, a => Assert.Equal(200, a.Result.StatusCode));
+        var messages = (await journal.Queue.ReceiveMessagesAsync(32)).Value;
+        Assert.Equal([1, 1, 1, 47], messages.Select(m => WebhookJournal.Parse(m.Body.ToString()).Count).Order());
+        Assert.Equal(50, messages.SelectMany(m => WebhookJournal.Parse(m.Body.ToString())).Select(e => e.Notification.EventId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Pump_MessageLeftByAStoppedProcess_IsDispatchedAndDeleted()
+    {
+        // Written by a process with no dispatcher (the Functions app, or a serve that stopped): visible in the queue.
+        var queues = new QueueServiceClient(_azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var left = Journal(queues, localDispatch: false);
+        await SendAsync(AvatarEvent("avatar_video.success", "vid_1", "r-running"), Secret, "evt_left", intake: Intake(left), dispatch: false);
+        await left.Queue.SendMessageAsync("not a journal message");
+
+        using var host = PumpHost(queues);
+        await host.StartAsync();
+        await WaitUntilAsync(async () => (await _orchestrations.AllReceivedAsync()).Count == 1 && (await left.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0);
+        await host.StopAsync();
+
+        var raised = Assert.Single(await _orchestrations.AllReceivedAsync());
+        Assert.Equal("r-running", raised.InstanceId);
+        var poison = (await left.PoisonQueue.ReceiveMessagesAsync(32)).Value;
+        Assert.Equal("not a journal message", Assert.Single(poison).Body.ToString());
     }
 
     [Fact]
@@ -242,7 +341,7 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
 
         Assert.Equal((200, 400, 200), (first.StatusCode, forged.StatusCode, replayed.StatusCode));
         Assert.Equal("event_id_mismatch", JsonDocument.Parse(forged.Body!).RootElement.GetProperty("error").GetProperty("code").GetString());
-        Assert.Equal("duplicate", JsonDocument.Parse(replayed.Body!).RootElement.GetProperty("status").GetString());
+        Assert.Equal("duplicate", Status(replayed));
         Assert.Single(await _orchestrations.AllReceivedAsync());
     }
 
@@ -262,11 +361,93 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
         return JsonSerializer.SerializeToUtf8Bytes(new { event_type = type, event_data = data });
     }
 
-    private Task<ApiResponse> SendAsync(byte[] body, string secret, string eventId, DateTimeOffset? timestamp = null)
+    private WebhookJournalBatch? LastBatch { get; set; }
+
+    // Delivers like HeyGen, then dispatches what the intake journaled, as the hosts' pump would.
+    private async Task<ApiResponse> SendAsync(byte[] body, string secret, string eventId, DateTimeOffset? timestamp = null, WebhookIntake? intake = null, bool dispatch = true)
     {
         var headers = WebhookSigner.CreateHeaders(body, secret, timestamp ?? _time.GetUtcNow(), eventId)
             .Select(h => new KeyValuePair<string, IEnumerable<string>>(h.Key, [h.Value]));
-        return _intake.HandleAsync(new MemoryStream(body), headers);
+        var response = await (intake ?? _intake).HandleAsync(new MemoryStream(body), headers);
+        if (dispatch && response.StatusCode == 200 && Status(response) == "received")
+        {
+            LastBatch = await _journal.Written.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            Dispatched.AddRange(await _dispatcher.DispatchAllAsync(LastBatch.Entries));
+        }
+
+        return response;
+    }
+
+    private static string? Status(ApiResponse response) => JsonDocument.Parse(response.Body!).RootElement.TryGetProperty("status", out var s) ? s.GetString() : null;
+
+    private WebhookJournal Journal(QueueServiceClient queues, bool localDispatch) =>
+        new(queues, _storage, Options.Create(new WebhookIntakeOptions { LocalDispatch = localDispatch }), NullLogger<WebhookJournal>.Instance);
+
+    private WebhookIntake Intake(WebhookJournal journal, RecentEventIds? recent = null) => new(
+        _secrets,
+        journal,
+        recent ?? new RecentEventIds(1000),
+        _time,
+        Options.Create(new WebhookIntakeOptions { MaxBodyBytes = 64 * 1024 }),
+        NullLogger<WebhookIntake>.Instance);
+
+    private IHost PumpHost(QueueServiceClient queues)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(queues);
+        builder.Services.AddSingleton(_storage);
+        builder.Services.AddSingleton(Options.Create(new WebhookIntakeOptions { LocalDispatch = true, JournalPollInterval = TimeSpan.FromMilliseconds(100) }));
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSingleton<WebhookJournal>();
+        builder.Services.AddSingleton(new WebhookDedupe(_blobs, _storage, _time));
+        builder.Services.AddSingleton<IHeyGenJobIndex>(_index);
+        builder.Services.AddSingleton(_orchestrations.Client);
+        builder.Services.AddScoped<WebhookDispatcher>();
+        builder.Services.AddHostedService<WebhookJournalPump>();
+        return builder.Build();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!await condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    /// <summary>Holds every message send (POST) of its pipeline until released, counting those held.</summary>
+    private sealed class HoldSends : Azure.Core.Pipeline.HttpPipelinePolicy
+    {
+        private int _held;
+
+        public int Held => Volatile.Read(ref _held);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Process(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(Azure.Core.HttpMessage message, ReadOnlyMemory<Azure.Core.Pipeline.HttpPipelinePolicy> pipeline)
+        {
+            if (message.Request.Method == Azure.Core.RequestMethod.Post)
+            {
+                Interlocked.Increment(ref _held);
+                await Release.Task.ConfigureAwait(false);
+            }
+
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Secrets that change only when refreshed, counting lookups and refreshes.</summary>
