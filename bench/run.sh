@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 artifacts="${BENCH_ARTIFACTS:-/tmp/build-bench}"
 [ -d node_modules/azurite ] || eng/install-prerequisites.sh
+eng/generate-sample-assets.sh   # the samples' media, for the first-video part
 if [ "${BENCH_NO_BUILD:-}" != 1 ]; then
   dotnet build bench/Benchmarks -c Release --artifacts-path "$artifacts" -nologo -clp:ErrorsOnly ${BENCH_BUILD_ARGS:-}
 fi

@@ -37,6 +37,11 @@ internal static class BenchRun
             {
                 failures += await GuardAsync(report, "orchestration", () => new Orchestration.OrchestrationBenchmark(env, options).RunAsync(report));
             }
+
+            if (options.Includes("first-video"))
+            {
+                failures += await GuardAsync(report, "first-video", () => new Experience.FirstVideoBenchmark(env, options).RunAsync(report));
+            }
         }
 
         report.Paragraph($"Total run time {clock.Elapsed.TotalSeconds:0} s.");

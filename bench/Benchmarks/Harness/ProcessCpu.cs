@@ -7,6 +7,10 @@ internal static class ProcessCpu
 {
     private static readonly double s_ticksPerSecond = 100; // USER_HZ: 100 on every Linux the SDK supports.
 
+    /// <summary>User + system CPU of <paramref name="pid"/> alone, so far.</summary>
+    public static TimeSpan OfProcess(int pid) =>
+        ReadAll().TryGetValue(pid, out var stat) ? TimeSpan.FromSeconds(stat.Ticks / s_ticksPerSecond) : TimeSpan.Zero;
+
     /// <summary>User + system CPU of <paramref name="rootPid"/> and its live descendants, so far.</summary>
     public static TimeSpan OfTree(int rootPid)
     {

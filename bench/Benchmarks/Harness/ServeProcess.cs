@@ -41,7 +41,7 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync(int port, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken = default)
     {
-        var start = new ProcessStartInfo(CliExecutable())
+        var start = new ProcessStartInfo(CliProcess.Executable())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -121,17 +121,5 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static string CliExecutable()
-    {
-        // Built beside this harness (project reference), or in the Cli project's own output folder of the same artifacts path.
-        var candidates = new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "HeyGenRender.Cli"),
-            Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "Cli", "release", "HeyGenRender.Cli")),
-        };
-        return candidates.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("src/Cli is not built (HeyGenRender.Cli not found beside the benchmarks); serve is needed for the HTTP benchmarks.");
     }
 }
