@@ -29,6 +29,7 @@ internal static class Child
         json["gen0_collections"] = GC.CollectionCount(0);
         json["threads"] = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
         json["rss_anon_bytes"] = PeakRss.FieldBytes("RssAnon:");
+        json["cpu_seconds"] = ProcessCpu.OfSelfAndWaitedChildren().TotalSeconds;
         Console.Out.WriteLine(Marker + json.ToJsonString());
         Console.Out.Flush();
     }

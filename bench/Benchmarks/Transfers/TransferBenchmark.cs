@@ -142,6 +142,7 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
     {
         double Throughput(Dictionary<string, double> f) => f["bytes"] / f["seconds"] / 1048576;
         double Rss(Dictionary<string, double> f) => Num.Mib((long)f["peak_rss_bytes"]);
+        double CpuPerGib(Dictionary<string, double> f) => f.TryGetValue("cpu_seconds", out var cpu) ? cpu / (f["bytes"] / (1024.0 * 1024 * 1024)) : double.NaN;
         List<Dictionary<string, double>> Runs(string variant, long size) => results.TryGetValue((variant, size), out var list) ? list : [];
 
         var large = options.LargeBytes;
@@ -162,14 +163,15 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
                 Summary.Of(Runs(variant, small).Select(Throughput)).Format("0.0"),
                 variant == "curl" ? "(harness process, not curl)" : Summary.Of(Runs(variant, small).Select(Rss)).Format("0"),
                 variant == "curl" ? "" : Summary.Of(Runs(variant, large).Select(Rss)).Format("0"),
-                "",
+                Summary.Of(Runs(variant, large).Select(CpuPerGib)).Format("0.0"),
             ]);
         }
 
         var largeLabel = Num.F(Num.Mib(large), "0") + " MiB";
         var smallLabel = Num.F(Num.Mib(small), "0") + " MiB";
         report.Paragraph("min / median / max over repetitions");
-        report.Table(["variant", $"throughput {largeLabel} (MiB/s)", $"throughput {smallLabel} (MiB/s)", $"peak RSS {smallLabel} (MiB)", $"peak RSS {largeLabel} (MiB)", "note"], rows);
+        report.Paragraph("CPU: user + system seconds of the variant's process per GiB moved, with the curl pipe's two curl processes for the baseline (the servers, Azurite and the emulator, are not counted).");
+        report.Table(["variant", $"throughput {largeLabel} (MiB/s)", $"throughput {smallLabel} (MiB/s)", $"peak RSS {smallLabel} (MiB)", $"peak RSS {largeLabel} (MiB)", $"CPU per GiB at {largeLabel} (s)"], rows);
 
         // Ratios per repetition: each pipeline run against the curl run next to it; one set of rows per pipeline variant.
         var figures = new List<IReadOnlyList<string>>();
@@ -180,11 +182,13 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
             var ratioSmall = Summary.Of(Runs(pipeline, small).Zip(Runs("curl", small), (p, c) => Throughput(p) / Throughput(c)));
             var peak = Summary.Of(Runs(pipeline, large).Select(Rss));
             var growth = Summary.Of(Runs(pipeline, large).Zip(Runs(pipeline, small), (l, s) => Rss(l) - Rss(s)));
+            var cpuRatio = Summary.Of(Runs(pipeline, large).Zip(Runs("curl", large), (p, c) => CpuPerGib(p) / CpuPerGib(c)));
             var rssVsBuffered = Summary.Of(Runs(pipeline, large).Zip(Runs("buffered", large), (p, b) => Rss(p) / Rss(b)));
             figures.AddRange(
             [
                 [$"throughput {name} ÷ curl pipe, {largeLabel}", ratio.Format("0.00") + "×", "≥ 0.9×", Report.Verdict(ratio.Count == 0 ? null : ratio.Median >= 0.9)],
                 [$"throughput {name} ÷ curl pipe, {smallLabel}", ratioSmall.Format("0.00") + "×", "", ""],
+                [$"CPU per GiB {name} ÷ curl pipe, {largeLabel}", cpuRatio.Format("0.00") + "×", "", ""],
                 [$"{name} peak RSS, {largeLabel}", peak.Format("0") + " MiB", "< 128 MiB" + (options.Quick ? " (at 1 GiB)" : ""), Report.Verdict(peak.Count == 0 || options.Quick ? null : peak.Max < 128)],
                 [$"{name} peak RSS growth {smallLabel} → {largeLabel}", growth.Format("0.0") + " MiB", "< 16 MiB", Report.Verdict(growth.Count == 0 || options.Quick ? null : growth.Max < 16)],
                 [$"peak RSS {name} ÷ buffered, {largeLabel}", rssVsBuffered.Format("0.00") + "×", "", ""],

@@ -34,11 +34,15 @@ public enum WebhookDispatchOutcome
 /// </summary>
 public sealed partial class WebhookDispatcher
 {
+    // Dispatchers are scoped (the Functions app binds the Durable client per invocation); their gate is per process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, SemaphoreSlim> s_gates = new();
+
     private readonly WebhookDedupe _dedupe;
     private readonly IHeyGenJobIndex _index;
     private readonly DurableTaskClient _orchestrations;
     private readonly ILogger<WebhookDispatcher> _logger;
     private readonly int _concurrency;
+    private readonly SemaphoreSlim _gate;
 
     /// <summary>Creates the dispatcher.</summary>
     /// <param name="dedupe">The de-duplication markers.</param>
@@ -56,7 +60,8 @@ public sealed partial class WebhookDispatcher
         _index = index;
         _orchestrations = orchestrations;
         _logger = logger;
-        _concurrency = Math.Max(1, options?.Value.DispatchConcurrency ?? 2);
+        _concurrency = Math.Max(1, options?.Value.DispatchConcurrency ?? 8);
+        _gate = s_gates.GetOrAdd(_concurrency, n => new SemaphoreSlim(n, n));
     }
 
     /// <summary>Dispatches every entry of a journal message, <see cref="WebhookIntakeOptions.DispatchConcurrency"/> at a time.</summary>
@@ -68,7 +73,18 @@ public sealed partial class WebhookDispatcher
         ArgumentNullException.ThrowIfNull(entries);
         var outcomes = new WebhookDispatchOutcome[entries.Count];
         await Parallel.ForAsync(0, entries.Count, new ParallelOptions { MaxDegreeOfParallelism = _concurrency, CancellationToken = cancellationToken }, async (i, token) =>
-            outcomes[i] = await DispatchAsync(entries[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        {
+            // One gate for the whole process, so batches dispatched side by side still share DispatchConcurrency.
+            await _gate.WaitAsync(token).ConfigureAwait(false);
+            try
+            {
+                outcomes[i] = await DispatchAsync(entries[i], token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }).ConfigureAwait(false);
         return outcomes;
     }
 

@@ -44,7 +44,7 @@ public sealed class WebhookIntakeOptions
     /// Deliveries dispatched at once by a process. Dispatch shares the storage account with the journal writes HeyGen
     /// waits for, so it is kept narrow: a burst is answered at once and delivered into the renders just after.
     /// </summary>
-    public int DispatchConcurrency { get; set; } = 2;
+    public int DispatchConcurrency { get; set; } = 8;
 
     /// <summary>Deliveries of one journal message before it goes to the poison queue (the queue trigger's default is 5).</summary>
     public int MaxDispatchAttempts { get; set; } = 5;

@@ -53,25 +53,44 @@ public sealed partial class WebhookJournalPump : BackgroundService
 
     private async Task DispatchWrittenAsync(CancellationToken stoppingToken)
     {
-        // One batch at a time, its entries in parallel (the dispatcher's concurrency): under a burst the batches are large.
+        // Batches side by side: webhooks that arrive one at a time are each a batch of one, and must not queue behind each
+        // other. The entries themselves are limited by the dispatch gate (WebhookIntakeOptions.DispatchConcurrency).
+        var running = new List<Task>();
         try
         {
             await foreach (var batch in _journal.Written.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                Interlocked.Increment(ref _inFlight);
-                try
-                {
-                    await DispatchAsync(batch.Entries, batch.MessageId, batch.PopReceipt, dequeueCount: 1, stoppingToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _inFlight);
-                }
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(DispatchTrackedAsync(batch, stoppingToken));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: undispatched messages come back after their redelivery delay.
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private async Task DispatchTrackedAsync(WebhookJournalBatch batch, CancellationToken stoppingToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await DispatchAsync(batch.Entries, batch.MessageId, batch.PopReceipt, dequeueCount: 1, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the message comes back after its redelivery delay.
+        }
+        catch (RequestFailedException ex)
+        {
+            // Deleting it failed: it comes back, and its entries are duplicates then.
+            Log.PollFailed(_logger, ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 
