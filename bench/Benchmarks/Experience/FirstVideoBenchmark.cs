@@ -39,7 +39,6 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
             ["Workflow__ExpectedRenderTime"] = "00:00:03",
         };
         await using var serve = await ServeProcess.StartAsync(port, environment, cancellationToken);
-        var warmEnvironment = new Dictionary<string, string>(environment) { ["Storage__ConnectionString"] = env.StorageConnectionString };
 
         // Cold and warm interleaved: each cold run is a new process that starts everything it needs, as on a fresh machine.
         var cold = new List<double>();
@@ -47,16 +46,16 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
         for (var rep = 0; rep < reps; rep++)
         {
             cold.Add(await RenderAsync([Sample], new Dictionary<string, string>(), cancellationToken));
-            warm.Add(await RenderAsync([Sample, "--server", serve.BaseAddress.AbsoluteUri], warmEnvironment, cancellationToken));
+            warm.Add(await RenderAsync([Sample, "--server", serve.BaseAddress.AbsoluteUri], environment, cancellationToken));
             Console.WriteLine($"  rep {rep + 1}: render to playable video cold {Num.F(cold[^1])} s, warm {Num.F(warm[^1])} s");
         }
 
         // HeyGen calls per video through the counting proxy: the sample without assets, then with one uploaded image.
         proxy.Clear();
-        await RenderAsync([Sample, "--server", serve.BaseAddress.AbsoluteUri], warmEnvironment, cancellationToken);
+        await RenderAsync([Sample, "--server", serve.BaseAddress.AbsoluteUri], environment, cancellationToken);
         var (plainApi, plainOther) = Count(proxy);
         proxy.Clear();
-        await RenderAsync([SampleWithAsset, "--server", serve.BaseAddress.AbsoluteUri], warmEnvironment, cancellationToken);
+        await RenderAsync([SampleWithAsset, "--server", serve.BaseAddress.AbsoluteUri], environment, cancellationToken);
         var (assetApi, assetOther) = Count(proxy);
         Console.WriteLine($"  HeyGen calls: {plainApi} API (+{plainOther} other) without assets, {assetApi} API (+{assetOther} other) with one asset");
         await serve.DisposeAsync();
@@ -124,7 +123,8 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
             }
 
             var clock = Stopwatch.StartNew();
-            var (exit, text) = await CliProcess.RunAsync(start, TimeSpan.FromMinutes(5), cancellationToken);
+            var (exit, stdout, stderr) = await Child.RunProcessAsync(start, TimeSpan.FromMinutes(5), cancellationToken);
+            var text = stdout + stderr;
             var elapsed = clock.Elapsed.TotalSeconds;
             var video = Directory.EnumerateFiles(Path.Combine(output, "out"), "video.mp4", SearchOption.AllDirectories).FirstOrDefault();
             if (exit != 0 || video is null)
@@ -138,10 +138,10 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
                 probe.ArgumentList.Add(argument);
             }
 
-            var (probeExit, codec) = await CliProcess.RunAsync(probe, TimeSpan.FromMinutes(1), cancellationToken);
+            var (probeExit, codec, probeError) = await Child.RunProcessAsync(probe, TimeSpan.FromMinutes(1), cancellationToken);
             if (probeExit != 0 || !codec.Contains("h264", StringComparison.Ordinal))
             {
-                throw new InvalidOperationException($"ffprobe could not read a video stream from {video}: {codec}");
+                throw new InvalidOperationException($"ffprobe could not read a video stream from {video}: {codec}{probeError}");
             }
 
             return elapsed;

@@ -3,11 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using HeyGen.Client;
 using HeyGenRender.Pipeline.Api;
-using HeyGenRender.Pipeline.Jobs;
-using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Secrets;
 using HeyGenRender.Pipeline.Telemetry;
-using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -108,7 +108,7 @@ public sealed partial class WebhookJournal
     public Task AppendAsync(WebhookEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var pending = new Pending(JsonSerializer.SerializeToUtf8Bytes(entry, s_json));
+        var pending = new Pending(entry, JsonSerializer.SerializeToUtf8Bytes(entry, s_json));
         bool startWriter;
         lock (_gate)
         {
@@ -161,7 +161,7 @@ public sealed partial class WebhookJournal
                 var sent = await _queue.SendMessageAsync(text, visibility).ConfigureAwait(false);
                 if (_options.LocalDispatch)
                 {
-                    _written.Writer.TryWrite(new WebhookJournalBatch(Parse(text), sent.Value.MessageId, sent.Value.PopReceipt));
+                    _written.Writer.TryWrite(new WebhookJournalBatch([.. batch.Select(b => b.Entry)], sent.Value.MessageId, sent.Value.PopReceipt));
                 }
 
                 foreach (var item in batch)
@@ -227,8 +227,10 @@ public sealed partial class WebhookJournal
         }
     }
 
-    private sealed class Pending(byte[] json)
+    private sealed class Pending(WebhookEntry entry, byte[] json)
     {
+        public WebhookEntry Entry { get; } = entry;
+
         public byte[] Json { get; } = json;
 
         public TaskCompletionSource Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
