@@ -142,7 +142,13 @@ public static class RenderOrchestrator
                     throw new RenderStopped("timeout", $"No HeyGen slot became free within the timeout of {request.Timeout}.");
                 }
 
-                // A grant event or a recheck: ask again (idempotent for a holder).
+                // The grant event is sent only after the store made this render a holder, so it needs no second
+                // round trip; a recheck asks again (idempotent for a holder).
+                if (winner == granted)
+                {
+                    return;
+                }
+
                 answer = await CallSlotsAsync(RenderWorkflowNames.AcquireSlot);
             }
         }
@@ -240,7 +246,24 @@ public static class RenderOrchestrator
 
                     // Trust, but verify: a webhook is confirmed with a GET (a duplicate or stale event changes nothing).
                     _counters = _counters with { Confirmations = _counters.Confirmations + 1 };
-                    var confirmed = await Guard(context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry));
+                    var confirming = context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry);
+
+                    // A signed terminal event means HeyGen has freed the job's slot: hand ours to the next render while
+                    // the GET confirms, not after (the hand-over is on the critical path of every queued render). Only
+                    // for a single HeyGen job: one language of a translation finishing frees one of several slots.
+                    // Should the GET contradict the event, the render waits on without a slot; HeyGen stays the
+                    // authority on its limit, and a create it refuses meanwhile waits out its 429.
+                    var releasing = job.OtherIds is { Count: > 0 } ? Task.CompletedTask : ReleaseSlotAsync();
+                    JobSnapshot confirmed;
+                    try
+                    {
+                        confirmed = await Guard(confirming);
+                    }
+                    finally
+                    {
+                        await releasing; // even on a cancel: its grants must be sent before the render ends
+                    }
+
                     if (confirmed.IsTerminal)
                     {
                         return (confirmed, "webhook");
