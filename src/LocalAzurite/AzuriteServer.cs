@@ -56,6 +56,9 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     /// <summary>The blob endpoint, for example <c>http://127.0.0.1:41234/devstoreaccount1</c>.</summary>
     public Uri BlobEndpoint => Endpoints.Blob;
 
+    /// <summary>Where Azurite keeps its data (a temporary folder, deleted on stop, unless one was configured).</summary>
+    public string DataFolder => _dataFolder;
+
     /// <summary>True when this instance started the process (false: it reuses the folder's running Azurite).</summary>
     public bool Started => _process is not null;
 

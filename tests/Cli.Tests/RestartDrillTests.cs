@@ -32,9 +32,12 @@ public sealed class RestartDrillTests(AzuriteFixture azurite, ITestOutputHelper 
     public async Task Serve_KilledTwiceWhileRendersRun_EveryRenderCompletesOnceWithOneHeyGenJob()
     {
         await using var emulator = await HeyGenEmulatorHost.StartAsync(new EmulatorOptions { RenderDuration = TimeSpan.FromSeconds(3) }, TimeProvider.System);
+        using var journal = new TempFolder("drill-journal-");
         var settings = new Dictionary<string, string>
         {
             ["Storage__ConnectionString"] = azurite.ConnectionString,
+            // The webhook journal on disk, as serve keeps it with its embedded Azurite: acknowledged deliveries survive the kills.
+            ["Webhooks__JournalFolder"] = journal.Path,
             ["Storage__RequestsContainer"] = AzuriteFixture.UniqueContainerName("in"),
             ["Storage__RendersContainer"] = AzuriteFixture.UniqueContainerName("out"),
             ["Storage__FailedRequestsContainer"] = AzuriteFixture.UniqueContainerName("failed"),

@@ -87,7 +87,7 @@ public sealed class FunctionBodyTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal("received", (await delivered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
 
         // The answer means journaled: the queue trigger's function delivers it, as the host would invoke it with the message.
-        var message = Assert.Single((await app.Journal.Queue.ReceiveMessagesAsync(32)).Value);
+        var message = Assert.Single((await Assert.IsType<QueueJournalStore>(app.Journal.Store).Queue.ReceiveMessagesAsync(32)).Value);
         Assert.Equal(id, Assert.Single(WebhookJournal.Parse(message.Body.ToString())).CallbackId);
         await app.DispatchJournalAsync(message.Body.ToString());
         Assert.True(await app.Blobs.GetBlobContainerClient(app.Events).GetBlobClient(WebhookDedupe.MarkerPrefix + "evt_functions_1").ExistsAsync(), "delivered, so de-duplicated from now on");

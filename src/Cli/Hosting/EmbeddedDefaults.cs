@@ -51,6 +51,9 @@ internal sealed class EmbeddedDefaults : IAsyncDisposable
                 configuration.GetSection("Azurite").Bind(options);
                 azurite = await AzuriteServer.StartAsync(options, logger, cancellationToken).ConfigureAwait(false);
                 added[CliConfiguration.StorageConnectionString] = azurite.ConnectionString;
+
+                // The webhook journal beside the render state: on this disk, acknowledged without a round trip to Azurite.
+                AddUnlessSet(configuration, added, "Webhooks:JournalFolder", Path.Combine(azurite.DataFolder, "webhook-journal"));
                 Log.AzuriteStarted(logger, azurite.BlobEndpoint);
             }
 

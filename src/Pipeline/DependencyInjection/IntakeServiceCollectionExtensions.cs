@@ -56,6 +56,16 @@ public static class IntakeServiceCollectionExtensions
         services.TryAddSingleton<IHeyGenJobIndex, BlobHeyGenJobIndex>();
         services.TryAddSingleton<WebhookDedupe>();
         services.TryAddSingleton(sp => CreateQueueServiceClient(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp));
+        services.TryAddSingleton<IWebhookJournalStore>(sp =>
+        {
+            var webhooks = sp.GetRequiredService<IOptions<WebhookIntakeOptions>>();
+            if (!string.IsNullOrEmpty(webhooks.Value.JournalFolder))
+            {
+                return new FileJournalStore(webhooks, sp.GetRequiredService<TimeProvider>());
+            }
+
+            return QueueJournalStore.For(sp.GetRequiredService<QueueServiceClient>(), sp.GetRequiredService<IOptions<StorageOptions>>().Value.WebhookQueueName, webhooks);
+        });
         services.TryAddSingleton<WebhookJournal>();
         services.TryAddSingleton(sp => new RecentEventIds(sp.GetRequiredService<IOptions<WebhookIntakeOptions>>().Value.RecentEventIds));
 

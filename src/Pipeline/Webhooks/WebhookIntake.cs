@@ -31,6 +31,14 @@ public sealed class WebhookIntakeOptions
     /// </summary>
     public bool LocalDispatch { get; set; }
 
+    /// <summary>
+    /// A folder on the local disk for the webhook journal (<see cref="FileJournalStore"/>): deliveries are acknowledged
+    /// once on this disk, without a storage round trip. <c>serve</c> and <c>render</c> set it beside their embedded
+    /// Azurite's data. When empty, the journal is the storage queue (<see cref="QueueJournalStore"/>): always in the
+    /// Functions app, and the choice for several <c>serve</c> processes sharing one storage account.
+    /// </summary>
+    public string? JournalFolder { get; set; }
+
     /// <summary>How long a journal message stays invisible while being dispatched; after a crash it comes back this late.</summary>
     public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -242,9 +250,9 @@ public sealed partial class WebhookIntake
         {
             await _journal.AppendAsync(new WebhookEntry { Notification = notification, CallbackId = e.CallbackId, ReceivedAt = _time.GetUtcNow(), TraceParent = Activity.Current?.Id }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
-            // Not known to be stored: HeyGen's retry must be taken (if the write did land, the dispatcher drops the copy).
+            // Not known to be stored (the queue refused it, the disk is full or gone): HeyGen's retry must be taken (if the write did land, the dispatcher drops the copy).
             if (eventId.Length > 0)
             {
                 _recent.Remove(eventId);

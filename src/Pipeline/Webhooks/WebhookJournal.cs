@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
-using Azure.Storage.Queues;
-using HeyGenRender.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -30,18 +28,18 @@ public sealed record WebhookEntry
 
 /// <summary>One journal message: the entries it holds, and how to delete it once they are dispatched.</summary>
 /// <param name="Entries">The deliveries, in arrival order.</param>
-/// <param name="MessageId">The queue message id.</param>
-/// <param name="PopReceipt">The receipt that deletes it (until someone else receives it).</param>
-public sealed record WebhookJournalBatch(IReadOnlyList<WebhookEntry> Entries, string MessageId, string PopReceipt);
+/// <param name="Handle">The stored message, held by this process until deleted or abandoned.</param>
+public sealed record WebhookJournalBatch(IReadOnlyList<WebhookEntry> Entries, JournalHandle Handle);
 
 /// <summary>
-/// The webhook intake's write-ahead log: a verified delivery is safe once it is in the journal queue, and only then
-/// acknowledged. Deliveries that arrive while writes are in flight are written together in the next message (group
-/// commit, at most <see cref="MaxConcurrentWrites"/> writes at once), so a burst of deliveries costs one storage write per batch, not one per delivery; each caller waits only
-/// for the write that holds its entry. With <see cref="WebhookIntakeOptions.LocalDispatch"/> the message is written
-/// invisible for <see cref="WebhookIntakeOptions.RedeliveryDelay"/> and handed to this process's
-/// <see cref="WebhookJournalPump"/> at once; otherwise (the Functions app) it is visible at once for the queue trigger.
-/// Either way a message not deleted after dispatch is delivered again, so nothing is lost with a crashed process.
+/// The webhook intake's write-ahead log: a verified delivery is safe once it is in the journal's store
+/// (<see cref="IWebhookJournalStore"/>: a storage queue, or files on the local disk), and only then acknowledged.
+/// Deliveries that arrive while writes are in flight are written together in the next message (group commit, at most
+/// <see cref="MaxConcurrentWrites"/> writes at once), so a burst of deliveries costs one write per batch, not one per
+/// delivery; each caller waits only for the write that holds its entry. With <see cref="WebhookIntakeOptions.LocalDispatch"/>
+/// the message is held for this process and handed to its <see cref="WebhookJournalPump"/> at once; otherwise (the
+/// Functions app) it is left for the queue trigger. Either way a message not deleted after dispatch is delivered
+/// again, so nothing is lost with a crashed process.
 /// </summary>
 public sealed partial class WebhookJournal
 {
@@ -53,37 +51,29 @@ public sealed partial class WebhookJournal
 
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    private readonly QueueClient _queue;
     private readonly WebhookIntakeOptions _options;
     private readonly ILogger<WebhookJournal> _logger;
     private readonly Lock _gate = new();
     private readonly List<Pending> _pending = [];
     private readonly Channel<WebhookJournalBatch> _written = Channel.CreateUnbounded<WebhookJournalBatch>(new UnboundedChannelOptions { SingleReader = true });
     private int _writers;
-    private int _queueReady;
 
     /// <summary>Creates the journal.</summary>
-    /// <param name="queues">The pipeline's queue account.</param>
-    /// <param name="storage">The queue name (<see cref="StorageOptions.WebhookQueueName"/>).</param>
-    /// <param name="options">Local dispatch or not, and the redelivery delay.</param>
+    /// <param name="store">Where its messages are kept.</param>
+    /// <param name="options">Local dispatch or not.</param>
     /// <param name="logger">Logs write failures.</param>
-    public WebhookJournal(QueueServiceClient queues, IOptions<StorageOptions> storage, IOptions<WebhookIntakeOptions> options, ILogger<WebhookJournal> logger)
+    public WebhookJournal(IWebhookJournalStore store, IOptions<WebhookIntakeOptions> options, ILogger<WebhookJournal> logger)
     {
-        ArgumentNullException.ThrowIfNull(queues);
-        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
-        _queue = queues.GetQueueClient(storage.Value.WebhookQueueName);
-        PoisonQueue = queues.GetQueueClient(storage.Value.WebhookQueueName + "-poison");
+        Store = store;
         _options = options.Value;
         _logger = logger;
     }
 
-    /// <summary>The journal queue.</summary>
-    public QueueClient Queue => _queue;
-
-    /// <summary>Where messages that keep failing end (<c>{queue}-poison</c>, the Functions queue trigger's convention).</summary>
-    public QueueClient PoisonQueue { get; }
+    /// <summary>Where the journal's messages are kept.</summary>
+    public IWebhookJournalStore Store { get; }
 
     /// <summary>Batches written by this process, for its local dispatcher (only with <see cref="WebhookIntakeOptions.LocalDispatch"/>).</summary>
     public ChannelReader<WebhookJournalBatch> Written => _written.Reader;
@@ -104,7 +94,7 @@ public sealed partial class WebhookJournal
     /// <param name="entry">The verified delivery.</param>
     /// <param name="cancellationToken">Stops waiting (the write may still happen; the dispatcher de-duplicates).</param>
     /// <returns>A task that completes once the entry is durably stored.</returns>
-    /// <exception cref="Azure.RequestFailedException">The queue refused the write; the delivery is not stored.</exception>
+    /// <exception cref="Exception">The store refused the write (a storage error, a full disk); the delivery is not stored.</exception>
     public Task AppendAsync(WebhookEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -156,12 +146,10 @@ public sealed partial class WebhookJournal
             try
             {
                 var text = Encode(batch);
-                await EnsureQueueAsync().ConfigureAwait(false);
-                var visibility = _options.LocalDispatch ? _options.RedeliveryDelay : TimeSpan.Zero;
-                var sent = await _queue.SendMessageAsync(text, visibility).ConfigureAwait(false);
+                var handle = await Store.WriteAsync(text, holdForWriter: _options.LocalDispatch).ConfigureAwait(false);
                 if (_options.LocalDispatch)
                 {
-                    _written.Writer.TryWrite(new WebhookJournalBatch([.. batch.Select(b => b.Entry)], sent.Value.MessageId, sent.Value.PopReceipt));
+                    _written.Writer.TryWrite(new WebhookJournalBatch([.. batch.Select(b => b.Entry)], handle));
                 }
 
                 foreach (var item in batch)
@@ -171,12 +159,7 @@ public sealed partial class WebhookJournal
             }
             catch (Exception ex)
             {
-                Log.WriteFailed(_logger, ex, batch.Count);
-                if (ex is Azure.RequestFailedException { Status: 404 })
-                {
-                    Volatile.Write(ref _queueReady, 0);
-                }
-
+                Log.WriteFailed(_logger, ex, batch.Count, Store.Name);
                 foreach (var item in batch)
                 {
                     item.Written.TrySetException(ex);
@@ -218,15 +201,6 @@ public sealed partial class WebhookJournal
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private async Task EnsureQueueAsync()
-    {
-        if (Volatile.Read(ref _queueReady) == 0)
-        {
-            await _queue.CreateIfNotExistsAsync().ConfigureAwait(false);
-            Volatile.Write(ref _queueReady, 1);
-        }
-    }
-
     private sealed class Pending(WebhookEntry entry, byte[] json)
     {
         public WebhookEntry Entry { get; } = entry;
@@ -240,7 +214,7 @@ public sealed partial class WebhookJournal
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2210, Level = LogLevel.Error, Message = "Could not write {Count} webhook deliveries to the journal; they are answered 503 and HeyGen retries them")]
-        public static partial void WriteFailed(ILogger logger, Exception exception, int count);
+        [LoggerMessage(EventId = 2210, Level = LogLevel.Error, Message = "Could not write {Count} webhook deliveries to the journal ({Store}); they are answered 503 and HeyGen retries them")]
+        public static partial void WriteFailed(ILogger logger, Exception exception, int count, string store);
     }
 }

@@ -1,5 +1,4 @@
 using Azure;
-using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,9 +10,8 @@ namespace HeyGenRender.Pipeline.Webhooks;
 /// Dispatches the webhook journal in a host that keeps running (<c>serve</c>, <c>render</c>, tests): the batches this
 /// process wrote, as soon as they are written, and every <see cref="WebhookIntakeOptions.JournalPollInterval"/> any
 /// message that became visible again (written by a process that stopped before dispatching it, or whose dispatch
-/// must be retried). A message is deleted once every entry in it is final; one that keeps failing is moved to
-/// <c>{queue}-poison</c> after <see cref="WebhookIntakeOptions.MaxDispatchAttempts"/> deliveries, as the Functions
-/// queue trigger does. The Functions app dispatches the same messages with its queue trigger instead.
+/// must be retried). A message is deleted once every entry in it is final; one that keeps failing is moved to poison
+/// after <see cref="WebhookIntakeOptions.MaxDispatchAttempts"/> deliveries, as the Functions queue trigger does. The Functions app dispatches the same messages with its queue trigger instead.
 /// </summary>
 public sealed partial class WebhookJournalPump : BackgroundService
 {
@@ -77,16 +75,16 @@ public sealed partial class WebhookJournalPump : BackgroundService
         Interlocked.Increment(ref _inFlight);
         try
         {
-            await DispatchAsync(batch.Entries, batch.MessageId, batch.PopReceipt, dequeueCount: 1, stoppingToken).ConfigureAwait(false);
+            await DispatchAsync(batch.Entries, batch.Handle, deliveryCount: 1, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Stopping: the message comes back after its redelivery delay.
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (ex is RequestFailedException or IOException)
         {
             // Deleting it failed: it comes back, and its entries are duplicates then.
-            Log.PollFailed(_logger, ex);
+            Log.PollFailed(_logger, ex, _journal.Store.Name);
         }
         finally
         {
@@ -100,8 +98,8 @@ public sealed partial class WebhookJournalPump : BackgroundService
         {
             try
             {
-                var received = await _journal.Queue.ReceiveMessagesAsync(32, _options.RedeliveryDelay, stoppingToken).ConfigureAwait(false);
-                foreach (var message in received.Value)
+                var received = await _journal.Store.ReceiveAsync(32, stoppingToken).ConfigureAwait(false);
+                foreach (var message in received)
                 {
                     Interlocked.Increment(ref _inFlight);
                     try
@@ -114,18 +112,14 @@ public sealed partial class WebhookJournalPump : BackgroundService
                     }
                 }
 
-                if (received.Value.Length > 0)
+                if (received.Count > 0)
                 {
                     continue;
                 }
             }
-            catch (RequestFailedException ex) when (ex.Status == 404)
+            catch (Exception ex) when (ex is RequestFailedException or IOException or UnauthorizedAccessException)
             {
-                // No journal yet: nothing was ever written.
-            }
-            catch (RequestFailedException ex)
-            {
-                Log.PollFailed(_logger, ex);
+                Log.PollFailed(_logger, ex, _journal.Store.Name);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -143,61 +137,53 @@ public sealed partial class WebhookJournalPump : BackgroundService
         }
     }
 
-    private async Task DispatchMessageAsync(QueueMessage message, CancellationToken cancellationToken)
+    private async Task DispatchMessageAsync(StoredJournalMessage message, CancellationToken cancellationToken)
     {
         IReadOnlyList<WebhookEntry> entries;
         try
         {
-            entries = WebhookJournal.Parse(message.Body.ToString());
+            entries = WebhookJournal.Parse(message.Text);
         }
         catch (System.Text.Json.JsonException ex)
         {
-            Log.Unreadable(_logger, ex, message.MessageId);
-            await MoveToPoisonAsync(message.MessageId, message.PopReceipt, message.Body.ToString(), cancellationToken).ConfigureAwait(false);
+            Log.Unreadable(_logger, ex, message.Handle.MessageId);
+            await _journal.Store.MoveToPoisonAsync(message, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        if (message.DequeueCount > _options.MaxDispatchAttempts)
+        if (message.DeliveryCount > _options.MaxDispatchAttempts)
         {
-            Log.GaveUp(_logger, message.MessageId, entries.Count, _options.MaxDispatchAttempts);
-            await MoveToPoisonAsync(message.MessageId, message.PopReceipt, message.Body.ToString(), cancellationToken).ConfigureAwait(false);
+            Log.GaveUp(_logger, message.Handle.MessageId, entries.Count, _options.MaxDispatchAttempts);
+            await _journal.Store.MoveToPoisonAsync(message, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await DispatchAsync(entries, message.MessageId, message.PopReceipt, message.DequeueCount, cancellationToken).ConfigureAwait(false);
+        await DispatchAsync(entries, message.Handle, message.DeliveryCount, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DispatchAsync(IReadOnlyList<WebhookEntry> entries, string messageId, string popReceipt, long dequeueCount, CancellationToken cancellationToken)
+    private async Task DispatchAsync(IReadOnlyList<WebhookEntry> entries, JournalHandle handle, long deliveryCount, CancellationToken cancellationToken)
     {
         IReadOnlyList<WebhookDispatchOutcome> outcomes;
-        await using (var scope = _scopes.CreateAsyncScope())
+        try
         {
+            await using var scope = _scopes.CreateAsyncScope();
             outcomes = await scope.ServiceProvider.GetRequiredService<WebhookDispatcher>().DispatchAllAsync(entries, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await _journal.Store.AbandonAsync(handle, CancellationToken.None).ConfigureAwait(false);
+            throw;
         }
 
         if (outcomes.Contains(WebhookDispatchOutcome.Retry))
         {
-            // Left in the queue: it comes back after the redelivery delay; the entries already delivered are duplicates then.
-            Log.WillRetry(_logger, messageId, outcomes.Count(o => o == WebhookDispatchOutcome.Retry), dequeueCount);
+            // Left in the journal: it comes back; the entries already delivered are duplicates then.
+            Log.WillRetry(_logger, handle.MessageId, outcomes.Count(o => o == WebhookDispatchOutcome.Retry), deliveryCount);
+            await _journal.Store.AbandonAsync(handle, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        try
-        {
-            await _journal.Queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 400)
-        {
-            // Another dispatcher received it meanwhile (the receipt changed) or deleted it: its entries are duplicates to it.
-        }
-    }
-
-    private async Task MoveToPoisonAsync(string messageId, string popReceipt, string text, CancellationToken cancellationToken)
-    {
-        var poisonQueue = _journal.PoisonQueue;
-        await poisonQueue.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await poisonQueue.SendMessageAsync(text, cancellationToken).ConfigureAwait(false);
-        await _journal.Queue.DeleteMessageAsync(messageId, popReceipt, cancellationToken).ConfigureAwait(false);
+        await _journal.Store.DeleteAsync(handle, cancellationToken).ConfigureAwait(false);
     }
 
     private static partial class Log
@@ -211,7 +197,7 @@ public sealed partial class WebhookJournalPump : BackgroundService
         [LoggerMessage(EventId = 2213, Level = LogLevel.Error, Message = "Webhook journal message {MessageId} is not a journal message; moved to the poison queue")]
         public static partial void Unreadable(ILogger logger, Exception exception, string messageId);
 
-        [LoggerMessage(EventId = 2214, Level = LogLevel.Warning, Message = "Could not read the webhook journal; trying again")]
-        public static partial void PollFailed(ILogger logger, Exception exception);
+        [LoggerMessage(EventId = 2214, Level = LogLevel.Warning, Message = "Could not read or update the webhook journal ({Store}); trying again")]
+        public static partial void PollFailed(ILogger logger, Exception exception, string store);
     }
 }

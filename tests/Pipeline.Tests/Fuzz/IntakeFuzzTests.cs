@@ -139,7 +139,8 @@ public sealed class IntakeFuzzTests(AzuriteFixture azurite, ITestOutputHelper ou
         await using var engine = await ScriptedRenderEngine.StartAsync();
         var secrets = new ConfigurationSecretProvider(new StaticOptionsMonitor<SecretsOptions>(new SecretsOptions { WebhookSecret = Secret }));
         var queues = new QueueServiceClient(azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        var journal = new WebhookJournal(queues, storage, Options.Create(new WebhookIntakeOptions { LocalDispatch = true }), NullLogger<WebhookJournal>.Instance);
+        var journalOptions = Options.Create(new WebhookIntakeOptions { LocalDispatch = true });
+        var journal = new WebhookJournal(QueueJournalStore.For(queues, storage.Value.WebhookQueueName, journalOptions), journalOptions, NullLogger<WebhookJournal>.Instance);
         var intake = new WebhookIntake(secrets, journal, new RecentEventIds(10_000), TimeProvider.System, Options.Create(new WebhookIntakeOptions()), NullLogger<WebhookIntake>.Instance);
         var dispatcher = new WebhookDispatcher(new WebhookDedupe(blobs, storage, TimeProvider.System), new BlobHeyGenJobIndex(blobs, storage), engine.Client, NullLogger<WebhookDispatcher>.Instance);
         var outcomes = new Dictionary<WebhookDispatchOutcome, int>();

@@ -297,7 +297,7 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
         await Task.WhenAll(answers);
 
         Assert.All(answers, a => Assert.Equal(200, a.Result.StatusCode));
-        var messages = (await journal.Queue.ReceiveMessagesAsync(32)).Value;
+        var messages = (await QueueOf(journal).Queue.ReceiveMessagesAsync(32)).Value;
         Assert.Equal([1, 1, 1, 47], messages.Select(m => WebhookJournal.Parse(m.Body.ToString()).Count).Order());
         Assert.Equal(50, messages.SelectMany(m => WebhookJournal.Parse(m.Body.ToString())).Select(e => e.Notification.EventId).Distinct().Count());
     }
@@ -309,17 +309,71 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
         var queues = new QueueServiceClient(_azurite.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var left = Journal(queues, localDispatch: false);
         await SendAsync(AvatarEvent("avatar_video.success", "vid_1", "r-running"), Secret, "evt_left", intake: Intake(left), dispatch: false);
-        await left.Queue.SendMessageAsync("not a journal message");
+        await QueueOf(left).Queue.SendMessageAsync("not a journal message");
 
         using var host = PumpHost(queues);
         await host.StartAsync();
-        await WaitUntilAsync(async () => (await _orchestrations.AllReceivedAsync()).Count == 1 && (await left.Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0);
+        await WaitUntilAsync(async () => (await _orchestrations.AllReceivedAsync()).Count == 1 && (await QueueOf(left).Queue.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0);
         await host.StopAsync();
 
         var raised = Assert.Single(await _orchestrations.AllReceivedAsync());
         Assert.Equal("r-running", raised.InstanceId);
-        var poison = (await left.PoisonQueue.ReceiveMessagesAsync(32)).Value;
+        var poison = (await QueueOf(left).PoisonQueue.ReceiveMessagesAsync(32)).Value;
         Assert.Equal("not a journal message", Assert.Single(poison).Body.ToString());
+    }
+
+    [Fact]
+    public async Task Pump_OnTheFileJournal_DispatchesWhatItWrote_RecoversWhatAStoppedProcessLeft_AndPoisonsTheUnreadable()
+    {
+        using var folder = new TempFolder();
+        var options = Options.Create(new WebhookIntakeOptions { JournalFolder = folder.Path, LocalDispatch = true });
+
+        // Left by a serve that stopped after acknowledging (a written file nobody holds), and a file that is not a message.
+        using (var stopped = new FileJournalStore(options, _time))
+        {
+            var left = new WebhookJournal(stopped, Options.Create(new WebhookIntakeOptions { JournalFolder = folder.Path }), NullLogger<WebhookJournal>.Instance);
+            Assert.Equal("received", Status(await SendAsync(AvatarEvent("avatar_video.success", "vid_1", "r-running"), Secret, "evt_left_on_disk", intake: Intake(left), dispatch: false)));
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "0000000000000000001-1-00000001.json"), "{\"v\":1,\"entr");
+
+        using var store = new FileJournalStore(options, _time);
+        using var host = PumpHost(store);
+        await host.StartAsync();
+        var journal = host.Services.GetRequiredService<WebhookJournal>();
+        var intake = Intake(journal);
+        await _orchestrations.SetAsync("r-second", OrchestrationRuntimeStatus.Running);
+        Assert.Equal("received", Status(await SendAsync(AvatarEvent("avatar_video.success", "vid_2", "r-second"), Secret, "evt_written_here", intake: intake, dispatch: false)));
+
+        await WaitUntilAsync(async () => (await _orchestrations.AllReceivedAsync()).Count == 2 && await store.CountAsync() == 0);
+        await host.StopAsync();
+
+        Assert.Equal(["r-running", "r-second"], (await _orchestrations.AllReceivedAsync()).Select(r => r.InstanceId).Order());
+        Assert.Equal("{\"v\":1,\"entr", await File.ReadAllTextAsync(Assert.Single(Directory.GetFiles(store.PoisonFolder))));
+    }
+
+    [Fact]
+    public async Task HandleAsync_FileJournalThatCannotBeWritten_Answers503AndTakesTheRetry()
+    {
+        using var folder = new TempFolder();
+        var options = Options.Create(new WebhookIntakeOptions { JournalFolder = folder.Path });
+        using var store = new FileJournalStore(options, _time);
+        var intake = Intake(new WebhookJournal(store, options, NullLogger<WebhookJournal>.Instance));
+        var body = AvatarEvent("avatar_video.success", "vid_1", "r-running");
+
+        // The folder is gone and a file stands in its place: no message can be created.
+        Directory.Delete(folder.Path, recursive: true);
+        await File.WriteAllTextAsync(folder.Path, "not a folder");
+        var refused = await SendAsync(body, Secret, "evt_disk", intake: intake, dispatch: false);
+        Assert.Equal(503, refused.StatusCode);
+        Assert.Equal("30", refused.Headers["Retry-After"]);
+
+        File.Delete(folder.Path);
+        Directory.CreateDirectory(folder.Path);
+        var retried = await SendAsync(body, Secret, "evt_disk", intake: intake, dispatch: false);
+        Assert.Equal("received", Status(retried));
+        var stored = Assert.Single(await store.ReceiveAsync(10));
+        Assert.Equal("evt_disk", Assert.Single(WebhookJournal.Parse(stored.Text)).Notification.EventId);
     }
 
     [Fact]
@@ -380,8 +434,13 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
 
     private static string? Status(ApiResponse response) => JsonDocument.Parse(response.Body!).RootElement.TryGetProperty("status", out var s) ? s.GetString() : null;
 
-    private WebhookJournal Journal(QueueServiceClient queues, bool localDispatch) =>
-        new(queues, _storage, Options.Create(new WebhookIntakeOptions { LocalDispatch = localDispatch }), NullLogger<WebhookJournal>.Instance);
+    private WebhookJournal Journal(QueueServiceClient queues, bool localDispatch)
+    {
+        var options = Options.Create(new WebhookIntakeOptions { LocalDispatch = localDispatch });
+        return new(QueueJournalStore.For(queues, _storage.Value.WebhookQueueName, options), options, NullLogger<WebhookJournal>.Instance);
+    }
+
+    private static QueueJournalStore QueueOf(WebhookJournal journal) => Assert.IsType<QueueJournalStore>(journal.Store);
 
     private WebhookIntake Intake(WebhookJournal journal, RecentEventIds? recent = null) => new(
         _secrets,
@@ -391,14 +450,19 @@ public sealed class WebhookIntakeTests : IClassFixture<AzuriteFixture>, IAsyncLi
         Options.Create(new WebhookIntakeOptions { MaxBodyBytes = 64 * 1024 }),
         NullLogger<WebhookIntake>.Instance);
 
-    private IHost PumpHost(QueueServiceClient queues)
+    private IHost PumpHost(QueueServiceClient queues) =>
+        PumpHost(sp => QueueJournalStore.For(queues, _storage.Value.WebhookQueueName, sp.GetRequiredService<IOptions<WebhookIntakeOptions>>()));
+
+    private IHost PumpHost(IWebhookJournalStore store) => PumpHost(_ => store);
+
+    private IHost PumpHost(Func<IServiceProvider, IWebhookJournalStore> store)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(queues);
         builder.Services.AddSingleton(_storage);
         builder.Services.AddSingleton(Options.Create(new WebhookIntakeOptions { LocalDispatch = true, JournalPollInterval = TimeSpan.FromMilliseconds(100) }));
         builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<WebhookJournal>();
         builder.Services.AddSingleton(new WebhookDedupe(_blobs, _storage, _time));
         builder.Services.AddSingleton<IHeyGenJobIndex>(_index);
