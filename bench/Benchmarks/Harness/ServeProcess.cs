@@ -10,13 +10,17 @@ internal sealed class ServeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
-    private ServeProcess(Process process, Uri baseAddress, string taskHub, string eventsContainer)
+    private ServeProcess(Process process, Uri baseAddress, string taskHub, string eventsContainer, string? journalFolder)
     {
         _process = process;
         BaseAddress = baseAddress;
         TaskHub = taskHub;
         EventsContainer = eventsContainer;
+        JournalFolder = journalFolder;
     }
+
+    /// <summary>serve's webhook journal folder (null: its journal is the queue named <see cref="EventsContainer"/>).</summary>
+    public string? JournalFolder { get; }
 
     /// <summary>serve's Durable task hub (its queues and tables are named after it).</summary>
     public string TaskHub { get; }
@@ -64,9 +68,13 @@ internal sealed class ServeProcess : IAsyncDisposable
         var run = Guid.NewGuid().ToString("N")[..12];
         start.Environment.TryAdd("Durable__TaskHub", "bench" + run);
         start.Environment.TryAdd("Storage__WebhookEventsContainer", "events-" + run);
+
+        // The webhook journal on the local disk, as serve keeps it beside its embedded Azurite (the benchmarks give it
+        // their own Azurite instead, so serve would otherwise journal to that Azurite's queue).
+        start.Environment.TryAdd("Webhooks__JournalFolder", Path.Combine(Path.GetTempPath(), "heygen-bench-journal-" + run));
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start serve.");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"), start.Environment["Durable__TaskHub"]!, start.Environment["Storage__WebhookEventsContainer"]!);
+        var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"), start.Environment["Durable__TaskHub"]!, start.Environment["Storage__WebhookEventsContainer"]!, start.Environment["Webhooks__JournalFolder"] is { Length: > 0 } journal ? journal : null);
         void OnLine(string? line)
         {
             if (line is null)
@@ -121,5 +129,9 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (JournalFolder is not null && JournalFolder.Contains("heygen-bench-journal-", StringComparison.Ordinal) && Directory.Exists(JournalFolder))
+        {
+            Directory.Delete(JournalFolder, recursive: true);
+        }
     }
 }

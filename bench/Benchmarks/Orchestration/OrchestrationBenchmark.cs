@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using HeyGen.Emulator;
 using HeyGenRender.Benchmarks.Harness;
+using HeyGenRender.LocalAzurite;
 
 namespace HeyGenRender.Benchmarks.Orchestration;
 
@@ -14,7 +15,7 @@ namespace HeyGenRender.Benchmarks.Orchestration;
 /// time T, real time), with webhooks and polling only, against the same N jobs waited for the way HeyGen's CLI waits.
 /// Every HeyGen call goes through a counting proxy: calls per video, 429s, and the moment each download starts.
 /// </summary>
-internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOptions options)
+internal sealed partial class OrchestrationBenchmark(RunOptions options)
 {
     private const int ConcurrencyLimit = 10;
 
@@ -62,6 +63,8 @@ internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOp
             ["HeyGen API calls per video", Cell("webhooks", "calls_per_video", "0.00"), Cell("polling", "calls_per_video", "0.00"), Cell("cli", "calls_per_video", "0.00"), "≤ 3 (no assets)"],
             ["detection latency p50 (s)", Cell("webhooks", "detect_p50_s", "0.00"), Cell("polling", "detect_p50_s", "0.00"), Cell("cli", "detect_p50_s", "0.00"), ""],
             ["detection latency p95 (s)", Cell("webhooks", "detect_p95_s", "0.00"), Cell("polling", "detect_p95_s", "0.00"), Cell("cli", "detect_p95_s", "0.00"), "< 2 s webhooks, < 20 s polling only"],
+            ["slot hand-over p50 (s)", Cell("webhooks", "handover_p50_s", "0.00"), Cell("polling", "handover_p50_s", "0.00"), Cell("cli", "handover_p50_s", "0.00"), "HeyGen completion → next create"],
+            ["slot hand-over p95 (s)", Cell("webhooks", "handover_p95_s", "0.00"), Cell("polling", "handover_p95_s", "0.00"), Cell("cli", "handover_p95_s", "0.00"), ""],
             ["videos stored / completed", Cell("webhooks", "completed", "0"), Cell("polling", "completed", "0"), Cell("cli", "completed", "0"), $"{Jobs}"],
         ]);
 
@@ -114,11 +117,13 @@ internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOp
             secret = body["data"]!["secret"]!.GetValue<string>();
         }
 
-        // Each run its own renders container, so one run's outputs are never taken for another's.
+        // Each run its own Azurite: the engine's cost grows with the history an account already holds, so a run after
+        // another would measure the one before. And its own renders container, so no run's outputs are taken for another's.
+        await using var azurite = await AzuriteServer.StartAsync(new AzuriteOptions { InstallRoot = options.RepoRoot }, cancellationToken: cancellationToken);
         var container = $"renders-{variant}-{rep}-{Guid.NewGuid().ToString("N")[..8]}";
         await using var serve = await ServeProcess.StartAsync(port, new Dictionary<string, string>
         {
-            ["Storage__ConnectionString"] = env.StorageConnectionString,
+            ["Storage__ConnectionString"] = azurite.ConnectionString,
             ["Storage__RendersContainer"] = container,
             ["HeyGen__Endpoint"] = proxy.Address.AbsoluteUri,
             ["Secrets__HeyGenApiKey"] = heyGen.ApiKey,
@@ -141,7 +146,7 @@ internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOp
         }
 
         // Done when every render has written result.json or error.json under its id in the renders container.
-        var blobs = new BlobContainerClient(env.StorageConnectionString, container);
+        var blobs = new BlobContainerClient(azurite.ConnectionString, container);
         var finished = new Dictionary<string, (TimeSpan At, bool Ok)>();
         var deadline = clock.Elapsed + TimeSpan.FromSeconds(RenderTime.TotalSeconds * Jobs / ConcurrencyLimit * 4 + 120);
         while (finished.Count < ids.Count && clock.Elapsed < deadline)
@@ -282,6 +287,16 @@ internal sealed partial class OrchestrationBenchmark(BenchEnvironment env, RunOp
                 latencies.Add((group.Min(r => r.StartedAt) - completedAt).TotalSeconds);
             }
         }
+
+        // Slot hand-over: with slots handed on in order, the k-th create after the first ten waits for the k-th completion.
+        // Its delay is the part of every queued render's wait the workflow adds (ideal: 0).
+        var createStarts = api.Where(r => r.Method == "POST" && r.Path.StartsWith("/v3/videos", StringComparison.Ordinal) && r.Status is >= 200 and < 300)
+            .Select(r => r.StartedAt).Order().ToList();
+        var completed = completions.Values.Order().ToList();
+        var handovers = createStarts.Skip(ConcurrencyLimit).Select((start, k) => k < completed.Count ? (start - completed[k]).TotalSeconds : double.NaN)
+            .Where(d => !double.IsNaN(d)).Order().ToList();
+        figures["handover_p50_s"] = Percentiles.Of(handovers, 50);
+        figures["handover_p95_s"] = Percentiles.Of(handovers, 95);
 
         latencies.Sort();
         figures["detect_p50_s"] = Percentiles.Of(latencies, 50);

@@ -5,8 +5,8 @@ using HeyGenRender.Benchmarks.Harness;
 namespace HeyGenRender.Benchmarks.Webhooks;
 
 /// <summary>
-/// Waits until serve has caught up with a load: its webhook journal queue empty (every delivery dispatched, since a
-/// message is deleted only after), then nothing ready in its task hub's control and work-item queues twice in a row
+/// Waits until serve has caught up with a load: its webhook journal empty (every delivery dispatched, since a
+/// message is deleted only after; files in its journal folder, or its journal queue), then nothing ready in its task hub's control and work-item queues twice in a row
 /// (the engine has run the episodes the raised events caused; the renders' timers stay, invisible until due).
 /// </summary>
 internal sealed class ServeQuiet(string connectionString, ServeProcess serve)
@@ -24,7 +24,7 @@ internal sealed class ServeQuiet(string connectionString, ServeProcess serve)
     public async Task<(double Dispatched, double Engine)> WaitAsync(double loadSeconds, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await UntilAsync(async () => !await _journal.ExistsAsync(cancellationToken) || (await _journal.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount == 0, _journal.Name, cancellationToken);
+        await UntilAsync(JournalEmptyAsync, serve.JournalFolder ?? _journal.Name, cancellationToken);
         var dispatched = loadSeconds + clock.Elapsed.TotalSeconds;
         var idle = 0;
         await UntilAsync(async () =>
@@ -35,6 +35,10 @@ internal sealed class ServeQuiet(string connectionString, ServeProcess serve)
         }, string.Join(", ", _engine.Select(q => q.Name)), cancellationToken);
         return (dispatched, loadSeconds + clock.Elapsed.TotalSeconds - 0.2);
     }
+
+    private async Task<bool> JournalEmptyAsync() => serve.JournalFolder is { } folder
+        ? !Directory.Exists(folder) || !Directory.EnumerateFiles(folder, "*.json").Any()
+        : !await _journal.ExistsAsync() || (await _journal.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0;
 
     private static async Task UntilAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
     {

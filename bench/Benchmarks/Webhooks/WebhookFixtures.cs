@@ -40,7 +40,7 @@ internal static class WebhookFixtures
         var options = Options.Create(new WebhookIntakeOptions());
         return new WebhookIntake(
             secrets,
-            new WebhookJournal(queues, storage, options, NullLogger<WebhookJournal>.Instance),
+            new WebhookJournal(QueueJournalStore.For(queues, storage.Value.WebhookQueueName, options), options, NullLogger<WebhookJournal>.Instance),
             // Remembers almost nothing, so a benchmark that cycles through a few thousand signed deliveries journals every one.
             new RecentEventIds(2),
             time,
