@@ -59,6 +59,9 @@ public sealed class FileJournalStore : IWebhookJournalStore, IDisposable
     public string Name => $"folder {Folder}";
 
     /// <inheritdoc />
+    public int MaxConcurrentWrites => 1;
+
+    /// <inheritdoc />
     public async Task<JournalHandle> WriteAsync(string text, bool holdForWriter, CancellationToken cancellationToken = default)
     {
         var bytes = Encoding.UTF8.GetBytes(text);

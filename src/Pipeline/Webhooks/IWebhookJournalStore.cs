@@ -11,6 +11,12 @@ public interface IWebhookJournalStore
     /// <summary>What the store is, for logs and errors (a queue name, a folder).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Journal writes worth having in flight at once: several for a queue (each a network round trip), one for a disk,
+    /// where flushes queue behind each other and fewer, larger writes cost less.
+    /// </summary>
+    int MaxConcurrentWrites { get; }
+
     /// <summary>Stores <paramref name="text"/> durably.</summary>
     /// <param name="text">The encoded journal message.</param>
     /// <param name="holdForWriter">True when the writer dispatches it itself: hidden from <see cref="ReceiveAsync"/> meanwhile.</param>

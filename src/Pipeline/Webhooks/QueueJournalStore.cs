@@ -51,6 +51,9 @@ public sealed class QueueJournalStore : IWebhookJournalStore
     public string Name => $"queue {Queue.Name}";
 
     /// <inheritdoc />
+    public int MaxConcurrentWrites => 3;
+
+    /// <inheritdoc />
     public async Task<JournalHandle> WriteAsync(string text, bool holdForWriter, CancellationToken cancellationToken = default)
     {
         if (Volatile.Read(ref _queueReady) == 0)

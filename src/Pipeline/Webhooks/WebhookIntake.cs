@@ -51,6 +51,12 @@ public sealed class WebhookIntakeOptions
     /// </summary>
     public int DispatchConcurrency { get; set; } = 8;
 
+    /// <summary>
+    /// The longest the local pump holds back dispatch while deliveries keep arriving, so a burst is answered first and
+    /// delivered into the renders just after (its CPU and storage work would otherwise slow the answers). Zero: never.
+    /// </summary>
+    public TimeSpan DispatchYield { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Deliveries of one journal message before it goes to the poison queue (the queue trigger's default is 5).</summary>
     public int MaxDispatchAttempts { get; set; } = 5;
 

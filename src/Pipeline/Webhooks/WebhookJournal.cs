@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
@@ -35,7 +36,7 @@ public sealed record WebhookJournalBatch(IReadOnlyList<WebhookEntry> Entries, Jo
 /// The webhook intake's write-ahead log: a verified delivery is safe once it is in the journal's store
 /// (<see cref="IWebhookJournalStore"/>: a storage queue, or files on the local disk), and only then acknowledged.
 /// Deliveries that arrive while writes are in flight are written together in the next message (group commit, at most
-/// <see cref="MaxConcurrentWrites"/> writes at once), so a burst of deliveries costs one write per batch, not one per
+/// <see cref="IWebhookJournalStore.MaxConcurrentWrites"/> writes at once), so a burst of deliveries costs one write per batch, not one per
 /// delivery; each caller waits only for the write that holds its entry. With <see cref="WebhookIntakeOptions.LocalDispatch"/>
 /// the message is held for this process and handed to its <see cref="WebhookJournalPump"/> at once; otherwise (the
 /// Functions app) it is left for the queue trigger. Either way a message not deleted after dispatch is delivered
@@ -46,9 +47,6 @@ public sealed partial class WebhookJournal
     /// <summary>Azure Storage's limit is 64 KiB of encoded text; entries are base64 (4/3), so 46 KiB of JSON fits.</summary>
     internal const int MaxMessageBytes = 46 * 1024;
 
-    /// <summary>Journal writes in flight at once; under a burst each carries what arrived while the others were in flight.</summary>
-    internal const int MaxConcurrentWrites = 3;
-
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private readonly WebhookIntakeOptions _options;
@@ -57,6 +55,7 @@ public sealed partial class WebhookJournal
     private readonly List<Pending> _pending = [];
     private readonly Channel<WebhookJournalBatch> _written = Channel.CreateUnbounded<WebhookJournalBatch>(new UnboundedChannelOptions { SingleReader = true });
     private int _writers;
+    private long _lastAppend; // Stopwatch timestamp of the latest append
 
     /// <summary>Creates the journal.</summary>
     /// <param name="store">Where its messages are kept.</param>
@@ -90,6 +89,25 @@ public sealed partial class WebhookJournal
         }
     }
 
+    /// <summary>
+    /// True while deliveries are arriving: writes waiting or in flight, or an append less than <paramref name="quietFor"/>
+    /// ago (wall time: a scheduling hint for the dispatcher, not part of what the journal guarantees).
+    /// </summary>
+    /// <param name="quietFor">How long without an append counts as quiet.</param>
+    /// <returns>Whether HeyGen is being answered right now.</returns>
+    public bool IsReceiving(TimeSpan quietFor)
+    {
+        lock (_gate)
+        {
+            if (_pending.Count > 0 || _writers > 0)
+            {
+                return true;
+            }
+        }
+
+        return Stopwatch.GetElapsedTime(Volatile.Read(ref _lastAppend)) < quietFor;
+    }
+
     /// <summary>Writes <paramref name="entry"/> to the journal, with whatever else arrived meanwhile.</summary>
     /// <param name="entry">The verified delivery.</param>
     /// <param name="cancellationToken">Stops waiting (the write may still happen; the dispatcher de-duplicates).</param>
@@ -99,11 +117,12 @@ public sealed partial class WebhookJournal
     {
         ArgumentNullException.ThrowIfNull(entry);
         var pending = new Pending(entry, JsonSerializer.SerializeToUtf8Bytes(entry, s_json));
+        Volatile.Write(ref _lastAppend, Stopwatch.GetTimestamp());
         bool startWriter;
         lock (_gate)
         {
             _pending.Add(pending);
-            startWriter = _writers < MaxConcurrentWrites;
+            startWriter = _writers < Store.MaxConcurrentWrites;
             if (startWriter)
             {
                 _writers++;
@@ -125,7 +144,7 @@ public sealed partial class WebhookJournal
     public static IReadOnlyList<WebhookEntry> Parse(string text) =>
         JsonSerializer.Deserialize<JournalMessage>(text, s_json)?.Entries ?? throw new JsonException("A webhook journal message has no entries.");
 
-    // Up to MaxConcurrentWrites writers: whatever is pending when a writer is free goes into its next write, up to the
+    // Up to the store's MaxConcurrentWrites writers: whatever is pending when a writer is free goes into its next write, up to the
     // message size. More than one, so an arrival does not wait for a write already in flight to finish before its own.
     private async Task FlushAsync()
     {

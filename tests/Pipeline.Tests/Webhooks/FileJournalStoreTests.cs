@@ -126,6 +126,28 @@ public sealed class FileJournalStoreTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => store.DeleteAsync(new JournalHandle("../outside.json", "../outside.json")));
     }
 
+    [Fact]
+    public async Task IsReceiving_WhileDeliveriesArrive_ThenQuietOnceTheyStop()
+    {
+        // The pump's hint to hold dispatch back during a burst: true with a write pending or just done, false after a lull.
+        using var store = Store();
+        var options = Options.Create(new WebhookIntakeOptions { JournalFolder = _folder.Path });
+        var journal = new WebhookJournal(store, options, Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookJournal>.Instance);
+        Assert.False(journal.IsReceiving(TimeSpan.FromMilliseconds(20)));
+
+        var appended = journal.AppendAsync(new WebhookEntry { Notification = new WebhookNotification { EventId = "evt_1", EventType = "avatar_video.success" } });
+        Assert.True(journal.IsReceiving(TimeSpan.FromMilliseconds(20)));
+        await appended;
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (journal.IsReceiving(TimeSpan.FromMilliseconds(20)))
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+
+        Assert.Equal(1, await store.CountAsync());
+    }
+
     [Theory]
     [InlineData(true, typeof(FileJournalStore))]
     [InlineData(false, typeof(QueueJournalStore))]
