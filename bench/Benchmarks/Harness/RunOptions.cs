@@ -1,6 +1,6 @@
 namespace HeyGenRender.Benchmarks.Harness;
 
-/// <summary>What one run measures: <c>run [--quick] [--only transfers,webhooks,orchestration] [--reps N] [--name NAME] [--deliveries N] [--skip-inproc]</c>.</summary>
+/// <summary>What one run measures: <c>run [--quick] [--only transfers,webhooks,orchestration] [--reps N] [--name NAME] [--deliveries N] [--skip-inproc] [--variants webhooks,polling,cli]</c>.</summary>
 internal sealed class RunOptions
 {
     public RunOptions(Args args)
@@ -11,6 +11,7 @@ internal sealed class RunOptions
         SmallBytes = args.Long("small-mib", Quick ? 4 : 100) * 1024 * 1024;
         WebhookDeliveries = (int)args.Long("deliveries", Quick ? 200 : 1000);
         SkipInProcess = args.Flag("skip-inproc");
+        Variants = args.Get("variants")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         Name = args.Get("name") ?? (Quick ? "quick" : "full");
         Only = args.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         RepoRoot = args.Get("repo") ?? FindRepoRoot();
@@ -30,6 +31,9 @@ internal sealed class RunOptions
 
     /// <summary>Leave out the in-process BenchmarkDotNet part of the webhook benchmark (<c>--skip-inproc</c>).</summary>
     public bool SkipInProcess { get; }
+
+    /// <summary>The orchestration variants to run (<c>--variants</c>, for probing one); all when null.</summary>
+    public HashSet<string>? Variants { get; }
 
     public string Name { get; }
 

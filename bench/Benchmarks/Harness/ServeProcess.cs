@@ -63,6 +63,9 @@ internal sealed class ServeProcess : IAsyncDisposable
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
 
+        // BENCH_SERVE_LOG_FILE: every line serve writes goes to this file too (diagnosing a run; add Logging__ settings to see more).
+        var logFile = Environment.GetEnvironmentVariable("BENCH_SERVE_LOG_FILE") is { Length: > 0 } file ? TextWriter.Synchronized(new StreamWriter(file, append: true) { AutoFlush = true }) : null;
+
         // Renders are durable: each serve gets its own task hub and HeyGen slot semaphore (in its own webhook-events
         // container), or it would resume the renders an earlier variant left running and queue behind their slots.
         var run = Guid.NewGuid().ToString("N")[..12];
@@ -82,6 +85,7 @@ internal sealed class ServeProcess : IAsyncDisposable
                 return;
             }
 
+            logFile?.WriteLine($"{TimeProvider.System.GetUtcNow():HH:mm:ss.fff} {line}");
             serve._output.Enqueue(line);
             if (serve._output.Count > 400)
             {

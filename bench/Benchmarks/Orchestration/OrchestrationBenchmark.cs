@@ -39,8 +39,8 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             "Detection latency: HeyGen completion (create answer + T) to the start of the video download. " +
             $"{(options.Quick ? 1 : options.Repetitions)} run(s) per variant, interleaved; min / median / max over runs.");
 
-        var variants = new[] { "webhooks", "polling", "cli" };
-        var results = variants.ToDictionary(v => v, _ => new List<Dictionary<string, double>>());
+        var variants = new[] { "webhooks", "polling", "cli" }.Where(v => options.Variants?.Contains(v) ?? true).ToArray();
+        var results = new[] { "webhooks", "polling", "cli" }.ToDictionary(v => v, _ => new List<Dictionary<string, double>>());
         var reps = options.Quick ? 1 : options.Repetitions;
         for (var rep = 0; rep < reps; rep++)
         {
@@ -63,6 +63,9 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             ["HeyGen API calls per video", Cell("webhooks", "calls_per_video", "0.00"), Cell("polling", "calls_per_video", "0.00"), Cell("cli", "calls_per_video", "0.00"), "≤ 3 (no assets)"],
             ["detection latency p50 (s)", Cell("webhooks", "detect_p50_s", "0.00"), Cell("polling", "detect_p50_s", "0.00"), Cell("cli", "detect_p50_s", "0.00"), ""],
             ["detection latency p95 (s)", Cell("webhooks", "detect_p95_s", "0.00"), Cell("polling", "detect_p95_s", "0.00"), Cell("cli", "detect_p95_s", "0.00"), "< 2 s webhooks, < 20 s polling only"],
+            ["CPU per render: serve (s)", Cell("webhooks", "serve_cpu_s_per_render", "0.000"), Cell("polling", "serve_cpu_s_per_render", "0.000"), "", "user + system, serve and its children"],
+            ["CPU per render: Azurite (s)", Cell("webhooks", "azurite_cpu_s_per_render", "0.000"), Cell("polling", "azurite_cpu_s_per_render", "0.000"), "", ""],
+            ["CPU floor ÷ ideal", Cell("webhooks", "cpu_floor_ratio", "0.00"), Cell("polling", "cpu_floor_ratio", "0.00"), "", $"(serve + Azurite CPU) ÷ {Environment.ProcessorCount} cores ÷ ideal: the makespan ratio no scheduling can beat on this machine"],
             ["slot hand-over p50 (s)", Cell("webhooks", "handover_p50_s", "0.00"), Cell("polling", "handover_p50_s", "0.00"), Cell("cli", "handover_p50_s", "0.00"), "HeyGen completion → next create"],
             ["slot hand-over p95 (s)", Cell("webhooks", "handover_p95_s", "0.00"), Cell("polling", "handover_p95_s", "0.00"), Cell("cli", "handover_p95_s", "0.00"), ""],
             ["videos stored / completed", Cell("webhooks", "completed", "0"), Cell("polling", "completed", "0"), Cell("cli", "completed", "0"), $"{Jobs}"],
@@ -97,6 +100,18 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             ? await RunCliStyleAsync(proxy.Address, heyGen.ApiKey, clock, cancellationToken)
             : await RunServeAsync(variant, rep, heyGen, proxy, clock, cancellationToken);
         Analyse(proxy.Requests, figures);
+        if (variant == "webhooks")
+        {
+            // Deliveries serve did not answer 2xx: each costs a retry (1 s, 2 s, 4 s … later) on the detection path.
+            var deliveries = heyGen.Host.State.Deliveries;
+            figures["webhook_deliveries"] = deliveries.Count;
+            figures["webhook_failed_deliveries"] = deliveries.Count(d => !d.Succeeded);
+            foreach (var failed in deliveries.Where(d => !d.Succeeded).GroupBy(d => d.StatusCode))
+            {
+                Console.WriteLine($"  webhook deliveries answered {failed.Key?.ToString(CultureInfo.InvariantCulture) ?? "nothing"}: {failed.Count()}");
+            }
+        }
+
         return figures;
     }
 
@@ -137,6 +152,9 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var renders = new RenderClient(http, serve.BaseAddress);
         proxy.Clear();
+        var azuritePid = azurite.ProcessId ?? throw new InvalidOperationException("The run's Azurite was not started by it.");
+        var serveCpuBefore = ProcessCpu.OfTree(serve.ProcessId);
+        var azuriteCpuBefore = ProcessCpu.OfTree(azuritePid);
         var started = clock.Elapsed;
         var ids = new List<string>();
         var spec = RenderClient.AvatarSpec("orchestration benchmark", variant == "webhooks" ? "auto" : "poll", container);
@@ -172,9 +190,20 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             Console.WriteLine($"  {ids.Count - finished.Count} renders unfinished at the deadline; serve said:\n{serve.OutputTail}");
         }
 
+        if (Environment.GetEnvironmentVariable("BENCH_SERVE_LOG") == "1")
+        {
+            Console.WriteLine($"  serve's last warnings and errors:\n{serve.OutputTail}");
+        }
+
         var makespan = (finished.Count == 0 ? clock.Elapsed : finished.Values.Max(f => f.At)) - started;
+        var serveCpu = (ProcessCpu.OfTree(serve.ProcessId) - serveCpuBefore).TotalSeconds;
+        var azuriteCpu = (ProcessCpu.OfTree(azuritePid) - azuriteCpuBefore).TotalSeconds;
         return new Dictionary<string, double>
         {
+            // CPU the workflow costs on this machine (serve and its storage): what bounds the makespan when the cores are busy.
+            ["serve_cpu_s_per_render"] = serveCpu / Jobs,
+            ["azurite_cpu_s_per_render"] = azuriteCpu / Jobs,
+            ["cpu_floor_ratio"] = (serveCpu + azuriteCpu) / Environment.ProcessorCount / (Math.Ceiling(Jobs / (double)ConcurrencyLimit) * RenderTime.TotalSeconds),
             ["makespan_s"] = makespan.TotalSeconds,
             ["makespan_ratio"] = makespan.TotalSeconds / (Math.Ceiling(Jobs / (double)ConcurrencyLimit) * RenderTime.TotalSeconds),
             ["completed"] = finished.Values.Count(f => f.Ok),
@@ -297,6 +326,34 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             .Where(d => !double.IsNaN(d)).Order().ToList();
         figures["handover_p50_s"] = Percentiles.Of(handovers, 50);
         figures["handover_p95_s"] = Percentiles.Of(handovers, 95);
+
+        // Detection in two parts: completion → the GET that confirms it (webhook or poll, dispatch, the render's episode,
+        // the activity), and that GET → the download's first request (the next episode and activity).
+        var toConfirm = new List<double>();
+        var confirmToDownload = new List<double>();
+        foreach (var (videoId, completedAt) in completions)
+        {
+            var confirm = api.Where(r => r.Method == "GET" && r.Path == "/v3/videos/" + videoId && r.StartedAt >= completedAt - TimeSpan.FromSeconds(1))
+                .OrderBy(r => r.StartedAt).FirstOrDefault();
+            var download = log.Where(r => r.Method == "GET" && r.Path.StartsWith("/_files/video/" + videoId + "/", StringComparison.Ordinal)).OrderBy(r => r.StartedAt).FirstOrDefault();
+            if (confirm is not null && download is not null)
+            {
+                if (Environment.GetEnvironmentVariable("BENCH_SERVE_LOG") == "1" && (confirm.StartedAt - completedAt).TotalSeconds > 1)
+                {
+                    Console.WriteLine($"  slow confirm: {videoId} completed at {completedAt.TotalSeconds:0.00} s, confirmed {(confirm.StartedAt - completedAt).TotalSeconds:0.00} s later");
+                }
+
+                toConfirm.Add((confirm.StartedAt - completedAt).TotalSeconds);
+                confirmToDownload.Add((download.StartedAt - confirm.StartedAt).TotalSeconds);
+            }
+        }
+
+        toConfirm.Sort();
+        confirmToDownload.Sort();
+        figures["confirm_p50_s"] = Percentiles.Of(toConfirm, 50);
+        figures["confirm_p95_s"] = Percentiles.Of(toConfirm, 95);
+        figures["confirm_to_download_p50_s"] = Percentiles.Of(confirmToDownload, 50);
+        figures["confirm_to_download_p95_s"] = Percentiles.Of(confirmToDownload, 95);
 
         latencies.Sort();
         figures["detect_p50_s"] = Percentiles.Of(latencies, 50);
