@@ -131,6 +131,7 @@ public partial class RenderStarter
             WaitMode = spec.Wait.Mode,
             Timeout = spec.Wait.Timeout,
             Source = source,
+            WorkflowRevision = RenderRequest.CurrentWorkflowRevision,
         };
 
         try

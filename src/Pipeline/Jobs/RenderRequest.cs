@@ -32,6 +32,20 @@ public sealed record RenderRequest
     [JsonPropertyName("timeout")]
     public required TimeSpan Timeout { get; init; }
 
+    /// <summary>
+    /// The revision of the workflow the render started under (<see cref="CurrentWorkflowRevision"/> for new renders).
+    /// A render replays its history with the code that runs it, so a release that changes which activities the
+    /// workflow schedules keeps the old sequence for renders already in flight; an input without it is revision 1.
+    /// </summary>
+    [JsonPropertyName("workflow_revision")]
+    public int WorkflowRevision { get; init; } = 1;
+
+    /// <summary>
+    /// The revision new renders start under. 2: the slot is handed on while a webhook's GET confirms it, and a granted
+    /// render creates its job without asking the slot store again.
+    /// </summary>
+    public const int CurrentWorkflowRevision = 2;
+
     /// <summary>Where the request came from: <c>http</c> or <c>inbox:{container}/{blob}</c>, for logs.</summary>
     [JsonPropertyName("source")]
     public string? Source { get; init; }

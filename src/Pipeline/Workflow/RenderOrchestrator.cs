@@ -144,7 +144,7 @@ public static class RenderOrchestrator
 
                 // The grant event is sent only after the store made this render a holder, so it needs no second
                 // round trip; a recheck asks again (idempotent for a holder).
-                if (winner == granted)
+                if (winner == granted && request.WorkflowRevision >= 2)
                 {
                     return;
                 }
@@ -253,7 +253,7 @@ public static class RenderOrchestrator
                     // for a single HeyGen job: one language of a translation finishing frees one of several slots.
                     // Should the GET contradict the event, the render waits on without a slot; HeyGen stays the
                     // authority on its limit, and a create it refuses meanwhile waits out its 429.
-                    var releasing = job.OtherIds is { Count: > 0 } ? Task.CompletedTask : ReleaseSlotAsync();
+                    var releasing = job.OtherIds is { Count: > 0 } || request.WorkflowRevision < 2 ? Task.CompletedTask : ReleaseSlotAsync();
                     JobSnapshot confirmed;
                     try
                     {

@@ -180,7 +180,7 @@ internal sealed class RenderHarness : IAsyncDisposable
     }
 
     /// <summary>Stores the spec and starts a render, as the intake's start handler does.</summary>
-    public async Task<string> StartRenderAsync(string specJson, string? id = null, TimeSpan? timeout = null)
+    public async Task<string> StartRenderAsync(string specJson, string? id = null, TimeSpan? timeout = null, int workflowRevision = RenderRequest.CurrentWorkflowRevision)
     {
         id ??= RenderIds.New();
         var spec = RenderJobSpecParser.ParseValid(Encoding.UTF8.GetBytes(specJson));
@@ -194,6 +194,7 @@ internal sealed class RenderHarness : IAsyncDisposable
             Output = new OutputLocation(Storage.RendersContainer, id),
             WaitMode = spec.Wait.Mode,
             Timeout = timeout ?? spec.Wait.Timeout,
+            WorkflowRevision = workflowRevision,
         };
         await Host.ScheduleNewOrchestrationInstanceAsync(RenderWorkflowNames.Orchestrator, request, new StartOrchestrationOptions(id));
         return id;
