@@ -60,7 +60,9 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
         Console.WriteLine($"  HeyGen calls: {plainApi} API (+{plainOther} other) without assets, {assetApi} API (+{assetOther} other) with one asset");
         await serve.DisposeAsync();
 
-        var idle = await IdleCpuAsync(options.Quick ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(60), cancellationToken);
+        var idle = options.Quick
+            ? await IdleCpuAsync(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), cancellationToken)
+            : await IdleCpuAsync(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), cancellationToken);
         Console.WriteLine($"  idle serve: {Num.F(idle.Host)} % host, {Num.F(idle.Azurite)} % Azurite");
 
         var coldS = Summary.Of(cold);
@@ -72,7 +74,7 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
             "on the benchmark's Azurite with an emulator that also takes 3 s and sends webhooks. HeyGen calls are counted at a " +
             "proxy in front of that emulator for one render of each sample through `serve`: *API* is `/v3/…`, *other* the " +
             "presigned upload PUT and the file downloads. Idle: `serve` with its own embedded Azurite, no render and no page open, " +
-            $"CPU of the host process and of Azurite's over {(options.Quick ? 10 : 60)} s after a 10 s settle. {cold.Count} run(s) each, interleaved; min / median / max.");
+            $"CPU of the host process and of Azurite's over {(options.Quick ? 3 : 60)} s after a {(options.Quick ? 2 : 10)} s settle. {cold.Count} run(s) each, interleaved; min / median / max.");
         report.Table(["figure", "min / median / max", "target", "verdict"],
         [
             ["render to playable video, cold", coldS.Format("0.0") + " s", "", ""],
@@ -152,11 +154,11 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
         }
     }
 
-    private static async Task<(double Host, double Azurite)> IdleCpuAsync(TimeSpan window, CancellationToken cancellationToken)
+    private static async Task<(double Host, double Azurite)> IdleCpuAsync(TimeSpan settle, TimeSpan window, CancellationToken cancellationToken)
     {
         // Its own Azurite (no storage configured) and its own emulator, exactly as a user's `serve`.
         await using var serve = await ServeProcess.StartAsync(ServeProcess.FreePort(), new Dictionary<string, string>(), cancellationToken);
-        await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);
+        await Task.Delay(settle, cancellationToken);
         var hostBefore = ProcessCpu.OfProcess(serve.ProcessId);
         var treeBefore = ProcessCpu.OfTree(serve.ProcessId);
         await Task.Delay(window, cancellationToken);

@@ -9,7 +9,7 @@ internal sealed class RunOptions
         Repetitions = (int)args.Long("reps", Quick ? 1 : 3);
         LargeBytes = args.Long("large-mib", Quick ? 16 : 1024) * 1024 * 1024;
         SmallBytes = args.Long("small-mib", Quick ? 4 : 100) * 1024 * 1024;
-        WebhookDeliveries = (int)args.Long("deliveries", Quick ? 200 : 1000);
+        WebhookDeliveries = (int)args.Long("deliveries", Quick ? 100 : 1000);
         SkipInProcess = args.Flag("skip-inproc");
         Variants = args.Get("variants")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         Name = args.Get("name") ?? (Quick ? "quick" : "full");

@@ -21,7 +21,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
 
     private int Jobs => options.Quick ? 10 : 100;
 
-    private TimeSpan RenderTime => options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+    private TimeSpan RenderTime => options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(5);
 
     public async Task RunAsync(Report report, CancellationToken cancellationToken = default)
     {

@@ -32,13 +32,13 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
         }
 
         Summary S(string key, double scale = 1) => Summary.Of(runs.Select(r => r.GetValueOrDefault(key, double.NaN) * scale));
-        report.SubHeading("In process (BenchmarkDotNet " + (options.Quick ? "short job" : "default job") + ", in-process toolchain)");
+        report.SubHeading("In process (BenchmarkDotNet " + (options.Quick ? "dry job" : "default job") + ", in-process toolchain)");
         report.Paragraph(
             "`WebhookIntake.HandleAsync`, what HeyGen waits for (verify, parse, journal write through the Queue SDK client on a " +
             "transport that answers in memory), and `WebhookDispatcher.DispatchAsync`, what follows the answer (de-duplication " +
             "markers and renders held in memory); the HTTP benchmark below has all of it on Azurite and the Durable engine. " +
             "Every call a new `Heygen-Event-Id`. " +
-            $"Per-call percentiles: {(options.Quick ? "20,000" : "200,000")} single calls timed one by one after BenchmarkDotNet, same process. " +
+            $"Per-call percentiles: {(options.Quick ? "5,000" : "200,000")} single calls timed one by one after BenchmarkDotNet, same process. " +
             $"{runs.Count} run(s); min / median / max over runs.");
         string Row(string key, double scale, string format, string unit) =>
             string.Join("|", new[] { "verify", "intake", "dispatch" }.Select(part => S(part + key, scale).Format(format) + unit));
@@ -109,7 +109,7 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
         // fall on whichever variant came first. Unknown renders, so no render's history grows before the measurement.
         foreach (var (name, path, _, _) in variants)
         {
-            await LoadAsync(http, new Uri(serve.BaseAddress, path), Sign(unknown, Math.Min(deliveries, 200), -1, name), Concurrency, cancellationToken);
+            await LoadAsync(http, new Uri(serve.BaseAddress, path), Sign(unknown, options.Quick ? 50 : 200, -1, name), Concurrency, cancellationToken);
         }
 
         await quiet.WaitAsync(0, cancellationToken);
