@@ -145,7 +145,7 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
         report.Paragraph(
             $"{deliveries} deliveries per run, {Concurrency} in flight at once (HttpClient over loopback; bodies signed before the clock starts), " +
             "each with its own `Heygen-Event-Id`, signed with the configured secret. *Running renders*: routed by `callback_id` to one of " +
-            $"{Renders} running renders in `serve`: answered once journaled (group commit into the webhook journal queue on Azurite), " +
+            $"{Renders} running renders in `serve`: answered once journaled (group commit into the webhook journal, files in a folder on disk as serve keeps them beside its embedded Azurite), " +
             "then de-duplicated, routed and raised into the render on the Durable engine (Azure Storage backend on the same Azurite; the " +
             "event names another video id, so the render goes on waiting after an orchestration episode per event). *Unknown renders*: " +
             "the same with well-formed render ids no render has (journaled, dispatched and dropped). *Floor*: the same requests to a " +
