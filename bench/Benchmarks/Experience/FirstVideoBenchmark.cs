@@ -26,7 +26,7 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
         await using var proxy = await CountingProxy.StartAsync(heyGen.ApiBase, clock);
         proxy.RewriteUrls = true; // the presigned upload PUT and the downloads go through it too, to be counted
         var port = ServeProcess.FreePort();
-        var secret = await RegisterWebhookAsync(heyGen, port, cancellationToken);
+        var secret = await heyGen.RegisterWebhookAsync(new Uri($"http://127.0.0.1:{port}/api/webhooks/heygen"), cancellationToken);
         var environment = new Dictionary<string, string>
         {
             ["Storage__ConnectionString"] = env.StorageConnectionString,
@@ -165,18 +165,5 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
         var host = ProcessCpu.OfProcess(serve.ProcessId) - hostBefore;
         var azurite = ProcessCpu.OfTree(serve.ProcessId) - treeBefore - host;
         return (host.TotalSeconds / window.TotalSeconds * 100, azurite.TotalSeconds / window.TotalSeconds * 100);
-    }
-
-    private static async Task<string> RegisterWebhookAsync(EmulatorHandle heyGen, int port, CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(heyGen.ApiBase, "v3/webhooks/endpoints"))
-        {
-            Content = JsonContent.Create(new JsonObject { ["url"] = $"http://127.0.0.1:{port}/api/webhooks/heygen" }),
-        };
-        request.Headers.Add("X-Api-Key", heyGen.ApiKey);
-        using var response = await http.SendAsync(request, cancellationToken);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
-        return body["data"]!["secret"]!.GetValue<string>();
     }
 }

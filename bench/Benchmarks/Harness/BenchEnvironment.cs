@@ -87,6 +87,13 @@ internal sealed class EmulatorHandle : IAsyncDisposable
         throw new TimeoutException($"Video {id} did not complete.");
     }
 
+    /// <summary>Registers <paramref name="url"/> as a webhook endpoint; returns its signing secret.</summary>
+    public async Task<string> RegisterWebhookAsync(Uri url, CancellationToken cancellationToken = default)
+    {
+        var created = await SendAsync(HttpMethod.Post, "v3/webhooks/endpoints", new JsonObject { ["url"] = url.AbsoluteUri }, cancellationToken);
+        return created["data"]!["secret"]!.GetValue<string>();
+    }
+
     private async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, new Uri(ApiBase, path));

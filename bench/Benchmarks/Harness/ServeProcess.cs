@@ -9,6 +9,7 @@ internal sealed class ServeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+    private TextWriter? _logFile;
 
     private ServeProcess(Process process, Uri baseAddress, string taskHub, string eventsContainer, string? journalFolder)
     {
@@ -63,9 +64,6 @@ internal sealed class ServeProcess : IAsyncDisposable
 
         start.Environment["Logging__LogLevel__Default"] = "Warning";
 
-        // BENCH_SERVE_LOG_FILE: every line serve writes goes to this file too (diagnosing a run; add Logging__ settings to see more).
-        var logFile = Environment.GetEnvironmentVariable("BENCH_SERVE_LOG_FILE") is { Length: > 0 } file ? TextWriter.Synchronized(new StreamWriter(file, append: true) { AutoFlush = true }) : null;
-
         // Renders are durable: each serve gets its own task hub and HeyGen slot semaphore (in its own webhook-events
         // container), or it would resume the renders an earlier variant left running and queue behind their slots.
         var run = Guid.NewGuid().ToString("N")[..12];
@@ -78,6 +76,13 @@ internal sealed class ServeProcess : IAsyncDisposable
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start serve.");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"), start.Environment["Durable__TaskHub"]!, start.Environment["Storage__WebhookEventsContainer"]!, start.Environment["Webhooks__JournalFolder"] is { Length: > 0 } journal ? journal : null);
+
+        // BENCH_SERVE_LOG_FILE: every line serve writes goes to this file too (diagnosing a run; add Logging__ settings to see more).
+        if (Environment.GetEnvironmentVariable("BENCH_SERVE_LOG_FILE") is { Length: > 0 } file)
+        {
+            serve._logFile = TextWriter.Synchronized(new StreamWriter(file, append: true) { AutoFlush = true });
+        }
+
         void OnLine(string? line)
         {
             if (line is null)
@@ -85,7 +90,7 @@ internal sealed class ServeProcess : IAsyncDisposable
                 return;
             }
 
-            logFile?.WriteLine($"{TimeProvider.System.GetUtcNow():HH:mm:ss.fff} {line}");
+            serve._logFile?.WriteLine($"{TimeProvider.System.GetUtcNow():HH:mm:ss.fff} {line}");
             serve._output.Enqueue(line);
             if (serve._output.Count > 400)
             {
@@ -133,6 +138,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        _logFile?.Dispose();
         if (JournalFolder is not null && JournalFolder.Contains("heygen-bench-journal-", StringComparison.Ordinal) && Directory.Exists(JournalFolder))
         {
             Directory.Delete(JournalFolder, recursive: true);

@@ -121,15 +121,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         var secret = "whsec_unused_in_polling_mode_0123456789";
         if (variant == "webhooks")
         {
-            using var setup = new HttpClient();
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(heyGen.ApiBase, "v3/webhooks/endpoints"))
-            {
-                Content = JsonContent.Create(new JsonObject { ["url"] = $"http://127.0.0.1:{port}/api/webhooks/heygen" }),
-            };
-            request.Headers.Add("X-Api-Key", heyGen.ApiKey);
-            using var response = await setup.SendAsync(request, cancellationToken);
-            var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
-            secret = body["data"]!["secret"]!.GetValue<string>();
+            secret = await heyGen.RegisterWebhookAsync(new Uri($"http://127.0.0.1:{port}/api/webhooks/heygen"), cancellationToken);
         }
 
         // Each run its own Azurite: the engine's cost grows with the history an account already holds, so a run after
