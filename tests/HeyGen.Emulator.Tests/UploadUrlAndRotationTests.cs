@@ -105,6 +105,37 @@ public sealed class UploadUrlAndRotationTests
     }
 
     [Fact]
+    public async Task Complete_WithChecksum_VerifiesTheBytesOfTheLastPut()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var first = Media.Mp4Writer.Create(256, 144, 1, 5);
+        var last = (byte[])first.Clone();
+        last[^1] ^= 0xFF;
+        var init = (await emulator.SendAsync(HttpMethod.Post, "/v3/assets/direct-uploads", new JsonObject
+        {
+            ["filename"] = "a.mp4", ["content_type"] = "video/mp4", ["size_bytes"] = first.Length,
+        })).Body!["data"]!;
+        using var plain = new HttpClient();
+        foreach (var body in new[] { first, last })
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.TryAddWithoutValidation("Content-Type", "video/mp4");
+            using var put = await plain.PutAsync(init["upload_url"]!.GetValue<string>(), content);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+
+        var completeUrl = $"/v3/assets/{init["asset_id"]}/complete";
+        var (refused, error) = await emulator.SendAsync(HttpMethod.Post, completeUrl, new JsonObject { ["checksum_sha256"] = Convert.ToHexStringLower(SHA256.HashData(first)) });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("checksum_sha256", error!["error"]!["param"]!.GetValue<string>());
+        Assert.Equal("uploaded", Assert.Single(emulator.Host.State.Assets).Status);
+
+        var (accepted, _) = await emulator.SendAsync(HttpMethod.Post, completeUrl, new JsonObject { ["checksum_sha256"] = Convert.ToHexStringLower(SHA256.HashData(last)) });
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("ready", Assert.Single(emulator.Host.State.Assets).Status);
+    }
+
+    [Fact]
     public async Task Webhook_SecretRotatedBeforeRetry_RetryVerifiesWithNewSecretOnly()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

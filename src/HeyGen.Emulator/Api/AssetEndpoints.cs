@@ -75,7 +75,8 @@ internal static class AssetEndpoints
 
             if (body.ValueKind == System.Text.Json.JsonValueKind.Object && body.TryGetProperty("checksum_sha256", out var sum) && sum.ValueKind == System.Text.Json.JsonValueKind.String)
             {
-                var actual = await HashFileAsync(asset.FilePath, request.HttpContext.RequestAborted).ConfigureAwait(false);
+                // The hash the PUT computed over the bytes it stored: verifying costs no second read of the object.
+                var actual = store.Locked(() => asset.StoredSha256);
                 if (!string.Equals(actual, sum.GetString(), StringComparison.OrdinalIgnoreCase))
                 {
                     throw ApiException.Invalid("checksum_sha256", "checksum_sha256 does not match the uploaded bytes.");
@@ -297,22 +298,24 @@ internal static class AssetEndpoints
                 return S3Error(400, "BadDigest", "The SHA-256 you specified did not match the calculated checksum.");
             }
 
-            File.Move(temp, asset.FilePath, overwrite: true);
+            // Bytes and their hash change together, so the last of two racing PUTs leaves a matching pair.
+            store.Locked(() =>
+            {
+                File.Move(temp, asset.FilePath, overwrite: true);
+                asset.StoredSha256 = hash;
+                if (asset.Status == "pending_upload")
+                {
+                    asset.Status = "uploaded";
+                }
+
+                return 0;
+            });
         }
         finally
         {
             File.Delete(temp);
         }
 
-        store.Locked(() =>
-        {
-            if (asset.Status == "pending_upload")
-            {
-                asset.Status = "uploaded";
-            }
-
-            return 0;
-        });
         context.Response.Headers.ETag = "\"" + hash[..32] + "\"";
         return Results.Ok();
     }
@@ -345,11 +348,5 @@ internal static class AssetEndpoints
         await using var file = File.OpenRead(path);
         var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false).ConfigureAwait(false);
         return MagicNumbers.Detect(head.AsSpan(0, read));
-    }
-
-    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -17,6 +17,9 @@ internal sealed class Asset
 
     public string? ChecksumSha256 { get; init; }
 
+    /// <summary>The SHA-256 of the bytes on disk, computed while the PUT stored them (as S3 keeps an object's checksum).</summary>
+    public string? StoredSha256 { get; set; }
+
     public DateTimeOffset? UploadExpiresAt { get; init; }
 
     /// <summary>pending_upload → uploaded (PUT landed) → ready (complete called).</summary>
