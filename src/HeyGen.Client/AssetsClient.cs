@@ -45,6 +45,11 @@ public class AssetsClient
             throw new ArgumentException("content must be readable.", nameof(content));
         }
 
+        if (options is { Sha256Hex: not null, Sha256AfterUpload: not null })
+        {
+            throw new ArgumentException("Set Sha256Hex (known before the upload) or Sha256AfterUpload (known after it), not both.", nameof(options));
+        }
+
         var sha = NormalizeSha256(options?.Sha256Hex);
         var upload = await CreateDirectUploadAsync(
             new CreateDirectUploadRequest { FileName = fileName, ContentType = contentType, SizeBytes = length, ChecksumSha256 = sha },
@@ -58,6 +63,7 @@ public class AssetsClient
 
         Log.UploadStarting(_pipeline.Logger, upload.AssetId, length);
         await PutUploadAsync(upload, content, length, options?.Progress, cancellationToken).ConfigureAwait(false);
+        sha ??= NormalizeSha256(options?.Sha256AfterUpload?.Invoke());
         var asset = await CompleteWhenReadyAsync(upload.AssetId, sha, cancellationToken).ConfigureAwait(false);
         Log.UploadCompleted(_pipeline.Logger, upload.AssetId);
         return asset;

@@ -96,6 +96,39 @@ public sealed class DirectUploadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UploadAsync_Sha256AfterUpload_IsAskedForAfterThePutAndSentAtCompleteOnly()
+    {
+        const long length = 40_000;
+        var putsWhenAsked = -1;
+        using var client = TestClients.Create(_server.BaseAddress, _time);
+
+        await client.Assets.UploadAsync(
+            new PatternStream(length),
+            length,
+            "clip.mp4",
+            "video/mp4",
+            new UploadOptions { Sha256AfterUpload = () => { putsWhenAsked = _server.Where("PUT", "/upload/").Length; return PatternSha256(length).ToUpperInvariant(); } });
+
+        Assert.Equal(1, putsWhenAsked);
+        Assert.DoesNotContain("checksum", Assert.Single(_server.Where("POST", "/v3/assets/direct-uploads")).BodyText, StringComparison.Ordinal);
+        Assert.Null(Assert.Single(_server.Where("PUT", "/upload/")).Header("x-amz-checksum-sha256"));
+        using var complete = JsonDocument.Parse(Assert.Single(_server.Where("POST", "/v3/assets/asset_up1/complete")).Body);
+        Assert.Equal(PatternSha256(length), complete.RootElement.GetProperty("checksum_sha256").GetString());
+    }
+
+    [Fact]
+    public async Task UploadAsync_BothChecksumOptions_AreRejectedBeforeAnyRequest()
+    {
+        using var client = TestClients.Create(_server.BaseAddress, _time);
+        var options = new UploadOptions { Sha256Hex = PatternSha256(1), Sha256AfterUpload = () => PatternSha256(1) };
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => client.Assets.UploadAsync(new PatternStream(1), 1, "a.mp4", "video/mp4", options));
+
+        Assert.Contains("Sha256AfterUpload", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_server.Requests);
+    }
+
+    [Fact]
     public async Task UploadAsync_InitAndComplete_CarryTheApiKey()
     {
         using var client = TestClients.Create(_server.BaseAddress, _time);

@@ -83,6 +83,13 @@ public sealed record UploadOptions
     /// </summary>
     public string? Sha256Hex { get; init; }
 
+    /// <summary>
+    /// The lowercase hex SHA-256 of the content when it is only known once the bytes are sent (hashed while they
+    /// stream): asked for after the <c>PUT</c> and sent at complete, where HeyGen verifies the stored bytes. Saves
+    /// reading the content twice; the <c>PUT</c> itself then carries no checksum. Not together with <see cref="Sha256Hex"/>.
+    /// </summary>
+    public Func<string>? Sha256AfterUpload { get; init; }
+
     /// <summary>Receives the total number of bytes sent so far during the <c>PUT</c>.</summary>
     public IProgress<long>? Progress { get; init; }
 

@@ -15,11 +15,16 @@ using Microsoft.Extensions.Logging;
 namespace HeyGenRender.Pipeline.Activities;
 
 /// <summary>
-/// <see cref="RenderWorkflowNames.UploadAsset"/>: streams one blob to HeyGen's direct upload with its SHA-256, or reuses
-/// an earlier upload of identical content (found by hash in <see cref="AssetIndex"/>, checked still present).
-/// The SHA-256 comes from the blob's <c>sha256</c> metadata when present (one read of the blob, checked by HeyGen on the
-/// <c>PUT</c>; on its <c>BadDigest</c>, or HeyGen refusing the checksum, the blob is hashed and sent again), else from a hashing pass. Reads are streamed with a small
-/// read-ahead. Safe to run twice: the upload's Idempotency-Key is derived from the content hash.
+/// <see cref="RenderWorkflowNames.UploadAsset"/>: streams one blob to HeyGen's direct upload, or reuses an earlier upload
+/// of the same content (found in <see cref="AssetIndex"/>, checked still present). The blob is read once either way:
+/// <list type="bullet">
+/// <item>With <c>sha256</c> metadata (written with the content by the CLI or a download), identical content under any
+/// name is reused; the hash is declared at initialize and HeyGen checks the <c>PUT</c> against it. On its
+/// <c>BadDigest</c>, or HeyGen refusing the checksum, the metadata is stale and the blob goes the other way.</item>
+/// <item>Without it, an earlier upload of this very blob version (name and ETag) is reused; otherwise the bytes are
+/// hashed as they stream into the <c>PUT</c> and the hash goes to complete, where HeyGen verifies what it stored.</item>
+/// </list>
+/// Safe to run twice: the upload's Idempotency-Key is derived from the content hash or the blob version.
 /// </summary>
 public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenClient heyGen, AssetIndex index, StorageTrustPolicy trust, ILogger<UploadAssetActivity> logger)
     : IRenderActivity<UploadAssetInput, UploadedAsset>
@@ -52,25 +57,13 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
             }
             catch (HeyGenException ex) when (IsChecksumRefused(ex))
             {
-                // The metadata is stale: hash the bytes instead. Any other refusal (expired URL, wrong size, a 400 without
-                // a code) is not about the checksum, and hashing would only repeat it.
+                // The metadata is stale: upload again, hashing the bytes as they go. Any other refusal (expired URL, wrong
+                // size, a 400 without a code) is not about the checksum, and a second upload would only repeat it.
                 Log.StaleChecksum(logger, input.Path, ex.Status, ex.ErrorCode?.Value);
             }
         }
 
-        string sha;
-        long hashed;
-        await using (var content = OpenRead(blob, properties.ETag, length))
-        {
-            (sha, hashed) = await StreamHashing.HashAsync(content, cancellationToken);
-        }
-
-        if (hashed != length)
-        {
-            throw new InvalidDataException($"Blob {input.Container}/{input.BlobName} gave {hashed} bytes; its properties say {length}.");
-        }
-
-        return await ReuseOrUploadAsync(input, blob, properties.ETag, sha, length, fileName, contentType, cancellationToken);
+        return await ReuseOrUploadHashingAsync(input, blob, properties.ETag, length, fileName, contentType, cancellationToken);
     }
 
     /// <summary>
@@ -79,6 +72,10 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
     /// </summary>
     public static string IdempotencyKeyFor(string sha256, string fileName, string contentType) =>
         "asset-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{sha256}\n{fileName}\n{contentType}")));
+
+    /// <summary>The Idempotency-Key of an upload hashed while it streams: one version of one blob under one name and type.</summary>
+    public static string IdempotencyKeyForBlobVersion(string container, string blobName, ETag etag, string fileName, string contentType) =>
+        "asset-v-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{container}\n{blobName}\n{etag}\n{fileName}\n{contentType}")));
 
     private async Task<UploadedAsset> ReuseOrUploadAsync(
         UploadAssetInput input, BlobClient blob, ETag etag, string sha, long length, string fileName, string contentType, CancellationToken cancellationToken)
@@ -107,17 +104,60 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
         return new UploadedAsset(input.Path, asset.AssetId, sha, length, Reused: false);
     }
 
+    private async Task<UploadedAsset> ReuseOrUploadHashingAsync(
+        UploadAssetInput input, BlobClient blob, ETag etag, long length, string fileName, string contentType, CancellationToken cancellationToken)
+    {
+        if (await index.FindBlobVersionAsync(input.Container, input.BlobName, etag, cancellationToken) is { Sha256: { } knownSha } known
+            && known.Length == length
+            && await StillPresentAsync(known.AssetId, cancellationToken))
+        {
+            Log.Reused(logger, input.Path, known.AssetId);
+            return new UploadedAsset(input.Path, known.AssetId, knownSha, length, Reused: true);
+        }
+
+        using var hash = new RunningSha256();
+        string? sha = null;
+        HeyGenAsset asset;
+        await using (var content = OpenRead(blob, etag, length, hash))
+        {
+            asset = await heyGen.Assets.UploadAsync(
+                content,
+                length,
+                fileName,
+                contentType,
+                new UploadOptions
+                {
+                    Sha256AfterUpload = () => sha = hash.Finish(length),
+                    IdempotencyKey = IdempotencyKeyForBlobVersion(input.Container, input.BlobName, etag, fileName, contentType),
+                },
+                cancellationToken);
+        }
+
+        // complete carried the hash, so HeyGen has checked it against the bytes it stored.
+        if (sha is null)
+        {
+            throw new InvalidOperationException($"The upload of {input.Path} completed without asking for its SHA-256.");
+        }
+        var entry = new AssetIndexEntry(asset.AssetId, length, sha);
+        await index.RecordAsync(sha, entry, cancellationToken);
+        await index.RecordBlobVersionAsync(input.Container, input.BlobName, etag, entry, cancellationToken);
+        Log.Uploaded(logger, input.Path, asset.AssetId, length);
+        PipelineTelemetry.TransferSize.Add(length, new KeyValuePair<string, object?>("heygen_render.transfer.direction", "upload"));
+        return new UploadedAsset(input.Path, asset.AssetId, sha, length, Reused: false);
+    }
+
     /// <summary>
     /// The blob as one streamed GET (resumed by the SDK on a broken connection), read ahead a few blocks so the GET overlaps
     /// whatever consumes it; seeking (a retried PUT) starts a new GET at that offset.
     /// </summary>
-    private static ReadAheadStream OpenRead(BlobClient blob, ETag etag, long length) => new(
+    private static ReadAheadStream OpenRead(BlobClient blob, ETag etag, long length, RunningSha256? hash = null) => new(
         async (offset, cancellationToken) => (await blob.DownloadStreamingAsync(
             new BlobDownloadOptions { Range = new HttpRange(offset), Conditions = new BlobRequestConditions { IfMatch = etag } },
             cancellationToken).ConfigureAwait(false)).Value.Content,
         length,
         ReadBlockSize,
-        ReadBlockCount);
+        ReadBlockCount,
+        hash);
 
     /// <summary>
     /// The storage's <c>BadDigest</c> on the <c>PUT</c> (its bytes do not match the checksum declared at initialize), or

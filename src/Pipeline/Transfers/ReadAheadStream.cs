@@ -3,7 +3,8 @@ namespace HeyGenRender.Pipeline.Transfers;
 /// <summary>
 /// A read-only stream of known length over a source opened at an offset (a blob GET), read ahead in blocks by
 /// <see cref="BlockReadAhead"/> so the source's reads overlap the consumer's writes. Setting <see cref="Position"/> reopens
-/// the source there, so a consumer that rewinds to retry (the HeyGen client's <c>PUT</c>) still can.
+/// the source there, so a consumer that rewinds to retry (the HeyGen client's <c>PUT</c>) still can. Given a
+/// <see cref="RunningSha256"/>, the reading side hashes every block as it arrives, so the hash costs no pass of its own.
 /// </summary>
 public sealed class ReadAheadStream : Stream
 {
@@ -11,6 +12,7 @@ public sealed class ReadAheadStream : Stream
     private readonly long _length;
     private readonly int _blockSize;
     private readonly int _blockCount;
+    private readonly RunningSha256? _hash;
     private BlockReadAhead? _ahead;
     private ReadBlock? _current;
     private int _used;
@@ -21,7 +23,8 @@ public sealed class ReadAheadStream : Stream
     /// <param name="length">The source's length.</param>
     /// <param name="blockSize">The read-ahead block size.</param>
     /// <param name="blockCount">How many blocks are in memory at once.</param>
-    public ReadAheadStream(Func<long, CancellationToken, Task<Stream>> open, long length, int blockSize, int blockCount)
+    /// <param name="hash">Hashes the bytes read from the source, when given.</param>
+    public ReadAheadStream(Func<long, CancellationToken, Task<Stream>> open, long length, int blockSize, int blockCount, RunningSha256? hash = null)
     {
         ArgumentNullException.ThrowIfNull(open);
         ArgumentOutOfRangeException.ThrowIfNegative(length);
@@ -29,6 +32,7 @@ public sealed class ReadAheadStream : Stream
         _length = length;
         _blockSize = blockSize;
         _blockCount = blockCount;
+        _hash = hash;
     }
 
     /// <inheritdoc />
@@ -75,7 +79,12 @@ public sealed class ReadAheadStream : Stream
                 _current = null;
             }
 
-            _ahead ??= new BlockReadAhead(await _open(_position, cancellationToken).ConfigureAwait(false), _blockSize, _blockCount, ownsSource: true);
+            if (_ahead is null)
+            {
+                _hash?.Restart(_position);
+                _ahead = new BlockReadAhead(await _open(_position, cancellationToken).ConfigureAwait(false), _blockSize, _blockCount, _hash is null ? null : new Action<ReadOnlySpan<byte>>(_hash.Append), ownsSource: true);
+            }
+
             var next = await _ahead.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (next is null)
             {

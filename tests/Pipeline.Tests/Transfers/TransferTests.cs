@@ -157,13 +157,13 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
 
         Assert.False(uploaded.Reused);
         Assert.Equal(Sha256Of(size), uploaded.Sha256);
-        // The refused PUT, the hashing pass, the accepted PUT.
-        Assert.Equal(3, world.SourceReads);
+        // The refused PUT, then the PUT hashed as it streams.
+        Assert.Equal(2, world.SourceReads);
         Assert.Equal("ready", world.Emulator.State.Assets.Single(a => a.Id == uploaded.AssetId).Status);
     }
 
     [Fact]
-    public async Task UploadAsset_NoMetadata_HashesThenUploadsAndASecondRunReusesWithoutReading()
+    public async Task UploadAsset_NoMetadata_HashesWhileUploadingInOneReadAndIdenticalContentIsReusedAfterwards()
     {
         const long size = 5L * 1024 * 1024 + 17;
         await using var world = await World.StartAsync(azurite);
@@ -174,11 +174,62 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
         await world.CreateSourceAsync(size, Sha256Of(size), name: "copy.mp4");
         var second = await world.UploadAsync("copy.mp4");
 
+        Assert.False(first.Reused);
         Assert.Equal(Sha256Of(size), first.Sha256);
-        Assert.Equal(2, readsAfterFirst);
+        Assert.Equal(1, readsAfterFirst);
+        Assert.Equal("ready", world.Emulator.State.Assets.Single(a => a.Id == first.AssetId).Status);
         Assert.True(second.Reused);
         Assert.Equal(first.AssetId, second.AssetId);
+        Assert.Equal(1, world.SourceReads);
+    }
+
+    [Fact]
+    public async Task UploadAsset_NoMetadata_ASecondRunOfTheSameBlobReusesWithoutReading()
+    {
+        const long size = 3L * 1024 * 1024;
+        await using var world = await World.StartAsync(azurite);
+        await world.CreateSourceAsync(size, sha256: null);
+
+        var first = await world.UploadAsync();
+        var second = await world.UploadAsync();
+
+        Assert.True(second.Reused);
+        Assert.Equal(first.AssetId, second.AssetId);
+        Assert.Equal(first.Sha256, second.Sha256);
+        Assert.Equal(1, world.SourceReads);
+        Assert.Single(world.Emulator.State.Assets);
+    }
+
+    [Fact]
+    public async Task UploadAsset_NoMetadata_BlobRewrittenWithOtherContent_UploadsTheNewBytes()
+    {
+        const long size = 3L * 1024 * 1024;
+        await using var world = await World.StartAsync(azurite);
+        await world.CreateSourceAsync(size, sha256: null);
+        var first = await world.UploadAsync();
+
+        await world.CreateSourceAsync(size, sha256: null, seed: 8);
+        var second = await world.UploadAsync();
+
+        Assert.False(second.Reused);
+        Assert.NotEqual(first.AssetId, second.AssetId);
+        Assert.Equal(Sha256Of(size, seed: 8), second.Sha256);
         Assert.Equal(2, world.SourceReads);
+    }
+
+    [Fact]
+    public async Task UploadAsset_NoMetadata_BytesChangedOnTheWayToHeyGen_CompleteRefusesAndNothingIsRecorded()
+    {
+        const long size = 2L * 1024 * 1024;
+        await using var world = await World.StartAsync(azurite, damageUploads: true);
+        await world.CreateSourceAsync(size, sha256: null);
+
+        var error = await Assert.ThrowsAsync<HeyGenException>(() => world.UploadAsync());
+
+        Assert.Equal(400, error.Status);
+        Assert.Equal("checksum_sha256", error.Param);
+        Assert.NotEqual("ready", world.Emulator.State.Assets.Single().Status);
+        Assert.Null(await world.Index.FindAsync(Sha256Of(size)));
     }
 
     /// <summary>Replaces the body of the first Put Block with the same number of different bytes, keeping its Content-MD5.</summary>
@@ -232,6 +283,28 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
         }
     }
 
+    /// <summary>Replaces the body of every PUT with the same number of bytes, one of them changed.</summary>
+    private sealed class DamagePutHandler : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Put && request.Content is { } content)
+            {
+                var bytes = await content.ReadAsByteArrayAsync(cancellationToken);
+                bytes[bytes.Length / 2] ^= 0xFF;
+                var damaged = new ByteArrayContent(bytes);
+                foreach (var (name, values) in content.Headers)
+                {
+                    damaged.Headers.TryAddWithoutValidation(name, values);
+                }
+
+                request.Content = damaged;
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
+    }
+
     private sealed class World : IAsyncDisposable
     {
         private readonly ServiceProvider _services;
@@ -250,7 +323,11 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
 
         public int SourceReads => _counter.Reads;
 
-        public static async Task<World> StartAsync(AzuriteFixture azurite)
+        public AssetIndex Index => _services.GetRequiredService<AssetIndex>();
+
+        /// <param name="azurite">The storage.</param>
+        /// <param name="damageUploads">Flip one byte of every upload PUT on its way to HeyGen, keeping its length.</param>
+        public static async Task<World> StartAsync(AzuriteFixture azurite, bool damageUploads = false)
         {
             var time = new ManualTimeProvider();
             var emulator = await HeyGenEmulatorHost.StartAsync(new EmulatorOptions { ApiKey = "test-key", RateLimitPerMinute = 0 }, time);
@@ -267,20 +344,25 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
             services.AddSingleton<TimeProvider>(time);
             services.AddSingleton(blobs);
             services.AddSingleton(Options.Create(new StorageOptions { ConnectionString = azurite.ConnectionString, RequestsContainer = sourceName, RendersContainer = AzuriteFixture.UniqueContainerName("renders") }));
-            services.AddHeyGenClient(o =>
+            var heyGen = services.AddHeyGenClient(o =>
             {
                 o.Endpoint = emulator.BaseAddress;
                 o.ApiKey = emulator.ApiKey;
                 o.TimeProvider = time;
                 o.RetryJitter = false;
             });
+            if (damageUploads)
+            {
+                heyGen.AddHttpMessageHandler(() => new DamagePutHandler());
+            }
+
             services.AddRenderWorkflow();
             return new World(emulator, services.BuildServiceProvider(), counter, source);
         }
 
-        public async Task CreateSourceAsync(long size, string? sha256, string name = "asset.mp4")
+        public async Task CreateSourceAsync(long size, string? sha256, string name = "asset.mp4", ulong seed = 3)
         {
-            await using var content = Source(size);
+            await using var content = Source(size, seed);
             await _source.GetBlobClient(name).UploadAsync(content, new BlobUploadOptions
             {
                 HttpHeaders = new BlobHttpHeaders { ContentType = "video/mp4" },
