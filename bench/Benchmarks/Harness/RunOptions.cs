@@ -1,6 +1,6 @@
 namespace HeyGenRender.Benchmarks.Harness;
 
-/// <summary>What one run measures: <c>run [--quick] [--only transfers,webhooks,orchestration] [--reps N] [--name NAME] [--deliveries N] [--skip-inproc] [--variants webhooks,polling,cli]</c>.</summary>
+/// <summary>What one run measures: <c>run [--quick] [--only transfers,webhooks,orchestration] [--reps N] [--name NAME] [--deliveries N] [--skip-inproc] [--variants webhooks,polling,cli] [--directions upload,download]</c>.</summary>
 internal sealed class RunOptions
 {
     public RunOptions(Args args)
@@ -13,6 +13,7 @@ internal sealed class RunOptions
         SkipInProcess = args.Flag("skip-inproc");
         Variants = args.Get("variants")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         Name = args.Get("name") ?? (Quick ? "quick" : "full");
+        Directions = args.Get("directions")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         Only = args.Get("only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
         RepoRoot = args.Get("repo") ?? FindRepoRoot();
         ResultsFolder = args.Get("results") ?? Path.Combine(RepoRoot, "bench", "results");
@@ -38,6 +39,11 @@ internal sealed class RunOptions
     public string Name { get; }
 
     public HashSet<string>? Only { get; }
+
+    /// <summary>The transfer directions to run (<c>--directions upload,download</c>, for probing one); both when null.</summary>
+    public HashSet<string>? Directions { get; }
+
+    public bool IncludesDirection(string direction) => Directions is null || Directions.Contains(direction);
 
     public string RepoRoot { get; }
 

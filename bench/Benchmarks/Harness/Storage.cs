@@ -23,9 +23,10 @@ internal static class Storage
     /// Writes <paramref name="length"/> deterministic bytes that start like an MP4 (an <c>ftyp</c> box), so HeyGen's
     /// magic-number check accepts the upload as video/mp4. Streams; nothing is held whole. With
     /// <paramref name="withSha256"/> the blob carries its SHA-256 as the CLI writes it (metadata <c>sha256</c>, lowercase
-    /// hex, hashed from the same bytes before the upload), so the upload activity can skip its hashing pass.
+    /// hex, hashed from the same bytes before the upload), so the upload activity declares it at initialize. Another
+    /// <paramref name="seed"/> gives other content.
     /// </summary>
-    public static async Task CreateSourceBlobAsync(string connectionString, string container, string blob, long length, bool withSha256 = false, CancellationToken cancellationToken = default)
+    public static async Task CreateSourceBlobAsync(string connectionString, string container, string blob, long length, bool withSha256 = false, ulong seed = 7, CancellationToken cancellationToken = default)
     {
         var containerClient = new BlobContainerClient(connectionString, container);
         await containerClient.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
@@ -41,17 +42,17 @@ internal static class Storage
         var metadata = new Dictionary<string, string>();
         if (withSha256)
         {
-            await using var hashed = OpenSource(length);
+            await using var hashed = OpenSource(length, seed);
             metadata[Sha256Metadata] = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashed, cancellationToken));
         }
 
-        await using var content = OpenSource(length);
+        await using var content = OpenSource(length, seed);
         // video/mp4, as a job's asset blob would be: the upload activity declares the blob's content type to HeyGen.
         await client.UploadAsync(content, new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "video/mp4" }, Metadata = metadata }, cancellationToken);
     }
 
     /// <summary>The same bytes <see cref="CreateSourceBlobAsync"/> writes.</summary>
-    public static Stream OpenSource(long length) => new SyntheticVideoStream(FtypBox, length, seed: 7);
+    public static Stream OpenSource(long length, ulong seed = 7) => new SyntheticVideoStream(FtypBox, length, seed);
 
     private static byte[] FtypBox { get; } =
     [

@@ -9,16 +9,28 @@ using Microsoft.Extensions.DependencyInjection;
 namespace HeyGenRender.Benchmarks.Transfers;
 
 /// <summary>
-/// The pipeline's own upload and download activities, composed with the same registrations a host uses
+/// The pipeline's own upload and download activities, composed once per child as a host composes them
 /// (<c>AddRenderWorkflow</c>, <c>AddHeyGenClient</c>) and called as the workflow calls them.
 /// </summary>
-internal static class PipelineTransfers
+internal sealed class PipelineTransfers : IAsyncDisposable
 {
-    public static async Task UploadAsync(string connection, string container, string blob, long size, Uri api, string apiKey)
+    private readonly ServiceProvider _services;
+
+    // The inbox is where the trust rules let assets be read from; the renders container is where outputs (and the
+    // upload's asset index) go.
+    private PipelineTransfers(ServiceProvider services) => _services = services;
+
+    /// <summary>For uploads from <paramref name="inbox"/>: a fresh renders container, so no earlier run's asset index finds the content and skips the transfer.</summary>
+    public static PipelineTransfers ForUploads(string connection, string inbox, Uri api, string apiKey) =>
+        new(Compose(connection, api, apiKey, rendersContainer: "bench-renders-" + Guid.NewGuid().ToString("N")[..12], inbox));
+
+    /// <summary>For downloads into <paramref name="container"/>.</summary>
+    public static PipelineTransfers ForDownloads(string connection, string container, Uri api, string apiKey) =>
+        new(Compose(connection, api, apiKey, rendersContainer: container, inbox: "bench-inbox"));
+
+    public async Task UploadAsync(string container, string blob, long size)
     {
-        // A fresh renders container per run: its asset index would otherwise find the previous run's upload and skip the transfer.
-        await using var services = Compose(connection, api, apiKey, rendersContainer: "bench-renders-" + Guid.NewGuid().ToString("N")[..12], inbox: container);
-        await using var scope = services.CreateAsyncScope();
+        await using var scope = _services.CreateAsyncScope();
         var activity = ActivatorUtilities.CreateInstance<UploadAssetActivity>(scope.ServiceProvider);
         var uploaded = await activity.RunAsync(new UploadAssetInput("bench.asset", container, blob));
         if (uploaded.Reused || uploaded.Length != size)
@@ -27,10 +39,9 @@ internal static class PipelineTransfers
         }
     }
 
-    public static async Task DownloadAsync(string videoId, long size, string connection, string container, string blob, Uri api, string apiKey)
+    public async Task DownloadAsync(string videoId, long size, string container, string blob)
     {
-        await using var services = Compose(connection, api, apiKey, rendersContainer: container, inbox: "bench-inbox");
-        await using var scope = services.CreateAsyncScope();
+        await using var scope = _services.CreateAsyncScope();
         var activity = ActivatorUtilities.CreateInstance<DownloadOutputsActivity>(scope.ServiceProvider);
         var prefix = blob[..blob.LastIndexOf('/')];
         var result = await activity.RunAsync(new DownloadInput(new JobRef(RenderKind.Avatar, videoId), new OutputLocation(container, prefix), prefix));
@@ -41,7 +52,8 @@ internal static class PipelineTransfers
         }
     }
 
-    // The inbox is where the trust rules let assets be read from; the renders container is where outputs may go.
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+
     private static ServiceProvider Compose(string connection, Uri api, string apiKey, string rendersContainer, string inbox)
     {
         var services = new ServiceCollection();

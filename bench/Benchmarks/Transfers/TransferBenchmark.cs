@@ -14,6 +14,16 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
     /// <summary>The pipeline's upload of a source blob that carries its <c>sha256</c> metadata (one read instead of two).</summary>
     private const string PipelineSha256 = "pipeline-sha256";
 
+    /// <summary>The size of the uncounted transfer each child makes first (see <see cref="TransferChild"/>).</summary>
+    private const long WarmupBytes = 1024 * 1024;
+
+    private static string WarmupBlob(object index) => $"warmup-{index}.mp4";
+
+    /// <summary>Warm-up transfers per child: enough calls for tier-1 compilation (one in a smoke run).</summary>
+    private long Warmups => options.Quick ? 1 : 32;
+
+    private (string VideoId, Uri VideoUrl) _warmupVideo;
+
     private static readonly string[] s_uploadVariants = ["pipeline", PipelineSha256, "curl", "buffered"];
     private static readonly string[] s_downloadVariants = ["pipeline", "curl", "buffered"];
 
@@ -26,14 +36,18 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
             $"Sizes {Num.F(Num.Mib(options.SmallBytes), "0")} MiB and {Num.F(Num.Mib(options.LargeBytes), "0")} MiB, {options.Repetitions} repetitions, " +
             "variants interleaved in each (pipeline, pipeline (sha256 metadata) for the upload, curl, buffered at the large size, then the same at the small size). " +
             "Every variant runs in its own child process; peak RSS is that process's VmHWM. " +
-            "`pipeline` calls the pipeline's activity; for the upload its source blob has no `sha256` metadata, so the activity reads it twice " +
-            "(hash pass, then the PUT), while `pipeline (sha256 metadata)` uploads a copy that carries it as the CLI writes it (key `sha256`, " +
-            "lowercase hex) and reads it once; `curl` is `curl GET | curl -T - PUT` over the same URLs " +
+            "`pipeline` calls the pipeline's activity; for the upload its source blob has no `sha256` metadata, so the activity hashes the bytes " +
+            "as they stream into the PUT and sends the hash at complete, while `pipeline (sha256 metadata)` uploads a copy that carries it as the CLI " +
+            "writes it (key `sha256`, lowercase hex) and declares it at initialize; both read the blob once. `curl` is `curl GET | curl -T - PUT` over the same URLs " +
             "(blob SAS from the SDK; init and complete of the direct upload done with plain HTTP calls, timed too); " +
             "`buffered` reads the whole source into memory and PUTs the buffer. " +
-            "Time covers the whole transfer including the direct upload's init and complete calls.");
-        await RunDirectionAsync(report, "upload", cancellationToken);
-        await RunDirectionAsync(report, "download", cancellationToken);
+            $"Each child first makes {Warmups} uncounted {Num.F(Num.Mib(WarmupBytes), "0")} MiB transfers of its own variant and waits until the JIT has been quiet for 0.5 s " +
+            "(a long-running host has its code compiled, tier 1 included); " +
+            "time and CPU then cover the whole transfer including the direct upload's init and complete calls.");
+        foreach (var direction in new[] { "upload", "download" }.Where(options.IncludesDirection))
+        {
+            await RunDirectionAsync(report, direction, cancellationToken);
+        }
     }
 
     private async Task RunDirectionAsync(Report report, string direction, CancellationToken cancellationToken)
@@ -45,13 +59,28 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
         var variants = direction == "upload" ? s_uploadVariants : s_downloadVariants;
         var sources = new Dictionary<long, string>();
         var videoIds = new Dictionary<long, string>();
+        if (direction == "upload")
+        {
+            for (var i = 0; i < Warmups; i++)
+            {
+                var warmup = WarmupBlob(i);
+                // Content of its own per warm-up: identical content would be reused by hash after the first, not uploaded.
+                await Storage.CreateSourceBlobAsync(env.StorageConnectionString, "bench-source", warmup, WarmupBytes, seed: 100 + (ulong)i, cancellationToken: cancellationToken);
+                await Storage.CreateSourceBlobAsync(env.StorageConnectionString, "bench-source", Sha256Blob(warmup), WarmupBytes, withSha256: true, seed: 100 + (ulong)i, cancellationToken);
+            }
+        }
+        else
+        {
+            _warmupVideo = await env.Emulator.CreateVideoAsync(WarmupBytes, cancellationToken);
+        }
+
         foreach (var size in sizes)
         {
             if (direction == "upload")
             {
                 var blob = $"source-{size}.mp4";
                 await Storage.CreateSourceBlobAsync(env.StorageConnectionString, "bench-source", blob, size, cancellationToken: cancellationToken);
-                await Storage.CreateSourceBlobAsync(env.StorageConnectionString, "bench-source", Sha256Blob(blob), size, withSha256: true, cancellationToken);
+                await Storage.CreateSourceBlobAsync(env.StorageConnectionString, "bench-source", Sha256Blob(blob), size, withSha256: true, cancellationToken: cancellationToken);
                 sources[size] = blob;
             }
             else
@@ -79,7 +108,7 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
                     {
                         var figures = await RunOneAsync(direction, variant, size, sources[size], videoIds.GetValueOrDefault(size), rep, cancellationToken);
                         (results.TryGetValue((variant, size), out var list) ? list : results[(variant, size)] = []).Add(figures);
-                        Console.WriteLine($"  rep {rep} {Display(variant),-26} {Num.F(Num.Mib(size), "0"),5} MiB: {Num.F(size / figures["seconds"] / 1048576, "0.0")} MiB/s, peak RSS {Num.F(Num.Mib((long)figures["peak_rss_bytes"]), "0")} MiB, allocated {Num.F(Num.Mib((long)figures.GetValueOrDefault("allocated_bytes")), "0")} MiB, GC committed {Num.F(Num.Mib((long)figures.GetValueOrDefault("gc_committed_bytes")), "0")} MiB, gen0 GCs {figures.GetValueOrDefault("gen0_collections")}, threads {figures.GetValueOrDefault("threads")}, RssAnon at end {Num.F(Num.Mib((long)figures.GetValueOrDefault("rss_anon_bytes")), "0")} MiB");
+                        Console.WriteLine($"  rep {rep} {Display(variant),-26} {Num.F(Num.Mib(size), "0"),5} MiB: {Num.F(size / figures["seconds"] / 1048576, "0.0")} MiB/s, CPU {Num.F(figures["cpu_seconds"], "0.00")} s, Azurite {Num.F(figures["azurite_cpu_seconds"], "0.00")} s, emulator {Num.F(figures["emulator_cpu_seconds"], "0.00")} s, peak RSS {Num.F(Num.Mib((long)figures["peak_rss_bytes"]), "0")} MiB, allocated {Num.F(Num.Mib((long)figures.GetValueOrDefault("allocated_bytes")), "0")} MiB, GC committed {Num.F(Num.Mib((long)figures.GetValueOrDefault("gc_committed_bytes")), "0")} MiB, gen0 GCs {figures.GetValueOrDefault("gen0_collections")}, threads {figures.GetValueOrDefault("threads")}, RssAnon at end {Num.F(Num.Mib((long)figures.GetValueOrDefault("rss_anon_bytes")), "0")} MiB");
                     }
                     catch (InvalidOperationException e) when (e.Message.Contains("Not yet in src/Pipeline", StringComparison.Ordinal))
                     {
@@ -107,15 +136,24 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
             // Forget earlier uploads (and their idempotency keys) so every variant really sends the bytes.
             env.Emulator.Host.Reset();
             args.AddRange(["--container", "bench-source", "--blob", variant == PipelineSha256 ? Sha256Blob(source) : source]);
+            args.AddRange(["--warmups", Child.Arg(Warmups), "--warmup-size", Child.Arg(WarmupBytes), "--warmup-blob-format", variant == PipelineSha256 ? Sha256Blob(WarmupBlob("{0}")) : WarmupBlob("{0}")]);
         }
         else
         {
             target = $"{variant}-{rep}-{size}/video.mp4";
             await new BlobContainerClient(env.StorageConnectionString, "bench-target").CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             args.AddRange(["--container", "bench-target", "--blob", target, "--video-url", source, "--video-id", videoId!]);
+            args.AddRange(["--warmups", Child.Arg(Warmups), "--warmup-size", Child.Arg(WarmupBytes), "--warmup-video-id", _warmupVideo.VideoId, "--warmup-video-url", _warmupVideo.VideoUrl.AbsoluteUri]);
         }
 
+        // The servers' side of the same transfer: Azurite's process tree, and this process, which hosts the emulator.
+        var azuritePid = env.Azurite.ProcessId ?? throw new InvalidOperationException("The benchmark's Azurite was not started by it.");
+        var azuriteBefore = ProcessCpu.OfTree(azuritePid);
+        var emulatorBefore = ProcessCpu.OfProcess(Environment.ProcessId);
         var figures = await Child.RunAsync(args, TimeSpan.FromMinutes(15), cancellationToken);
+        figures["azurite_cpu_seconds"] = (ProcessCpu.OfTree(azuritePid) - azuriteBefore).TotalSeconds;
+        figures["emulator_cpu_seconds"] = (ProcessCpu.OfProcess(Environment.ProcessId) - emulatorBefore).TotalSeconds;
+        figures["server_cpu_seconds"] = figures["azurite_cpu_seconds"] + figures["emulator_cpu_seconds"];
         if (target is not null)
         {
             // The copy must be whole; then drop it so Azurite's disk does not fill up over repetitions.
@@ -143,6 +181,7 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
         double Throughput(Dictionary<string, double> f) => f["bytes"] / f["seconds"] / 1048576;
         double Rss(Dictionary<string, double> f) => Num.Mib((long)f["peak_rss_bytes"]);
         double CpuPerGib(Dictionary<string, double> f) => f.TryGetValue("cpu_seconds", out var cpu) ? cpu / (f["bytes"] / (1024.0 * 1024 * 1024)) : double.NaN;
+        double ServerCpuPerGib(Dictionary<string, double> f) => f.TryGetValue("server_cpu_seconds", out var cpu) ? cpu / (f["bytes"] / (1024.0 * 1024 * 1024)) : double.NaN;
         List<Dictionary<string, double>> Runs(string variant, long size) => results.TryGetValue((variant, size), out var list) ? list : [];
 
         var large = options.LargeBytes;
@@ -152,7 +191,7 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
         {
             if (missing.TryGetValue(variant, out var why))
             {
-                rows.Add([Display(variant), "missing", "missing", "missing", "missing", why]);
+                rows.Add([Display(variant), "missing", "missing", "missing", "missing", "missing", why]);
                 continue;
             }
 
@@ -164,14 +203,17 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
                 variant == "curl" ? "(harness process, not curl)" : Summary.Of(Runs(variant, small).Select(Rss)).Format("0"),
                 variant == "curl" ? "" : Summary.Of(Runs(variant, large).Select(Rss)).Format("0"),
                 Summary.Of(Runs(variant, large).Select(CpuPerGib)).Format("0.0"),
+                Summary.Of(Runs(variant, large).Select(ServerCpuPerGib)).Format("0.0"),
             ]);
         }
 
         var largeLabel = Num.F(Num.Mib(large), "0") + " MiB";
         var smallLabel = Num.F(Num.Mib(small), "0") + " MiB";
         report.Paragraph("min / median / max over repetitions");
-        report.Paragraph("CPU: user + system seconds of the variant's process per GiB moved, with the curl pipe's two curl processes for the baseline (the servers, Azurite and the emulator, are not counted).");
-        report.Table(["variant", $"throughput {largeLabel} (MiB/s)", $"throughput {smallLabel} (MiB/s)", $"peak RSS {smallLabel} (MiB)", $"peak RSS {largeLabel} (MiB)", $"CPU per GiB at {largeLabel} (s)"], rows);
+        report.Paragraph(
+            "CPU: user + system seconds of the variant's process per GiB moved over the timed transfer, with the curl pipe's two curl processes for the baseline. " +
+            "Server CPU: the same for Azurite and the emulator (hosted in the harness) over the child's whole run; the two cores are shared by all of them.");
+        report.Table(["variant", $"throughput {largeLabel} (MiB/s)", $"throughput {smallLabel} (MiB/s)", $"peak RSS {smallLabel} (MiB)", $"peak RSS {largeLabel} (MiB)", $"CPU per GiB at {largeLabel} (s)", $"server CPU per GiB at {largeLabel} (s)"], rows);
 
         // Ratios per repetition: each pipeline run against the curl run next to it; one set of rows per pipeline variant.
         var figures = new List<IReadOnlyList<string>>();
