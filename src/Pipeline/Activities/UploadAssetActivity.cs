@@ -16,13 +16,15 @@ namespace HeyGenRender.Pipeline.Activities;
 
 /// <summary>
 /// <see cref="RenderWorkflowNames.UploadAsset"/>: streams one blob to HeyGen's direct upload, or reuses an earlier upload
-/// of the same content (found in <see cref="AssetIndex"/>, checked still present). The blob is read once either way:
+/// of the same content (found in <see cref="AssetIndex"/>, checked still present):
 /// <list type="bullet">
 /// <item>With <c>sha256</c> metadata (written with the content by the CLI or a download), identical content under any
 /// name is reused; the hash is declared at initialize and HeyGen checks the <c>PUT</c> against it. On its
 /// <c>BadDigest</c>, or HeyGen refusing the checksum, the metadata is stale and the blob goes the other way.</item>
-/// <item>Without it, an earlier upload of this very blob version (name and ETag) is reused; otherwise the bytes are
-/// hashed as they stream into the <c>PUT</c> and the hash goes to complete, where HeyGen verifies what it stored.</item>
+/// <item>Without it, a blob smaller than <see cref="HashFirstBelowBytes"/> is hashed first (one more small read), so
+/// identical content under any name is still reused. A larger one is read once: an earlier upload of this very blob
+/// version (name and ETag) is reused, or else the bytes are hashed as they stream into the <c>PUT</c> and the hash goes
+/// to complete, where HeyGen verifies what it stored.</item>
 /// </list>
 /// Safe to run twice: the upload's Idempotency-Key is derived from the content hash or the blob version.
 /// </summary>
@@ -34,6 +36,13 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
 
     /// <summary>Read-ahead blocks in memory at once per read of the blob.</summary>
     public const int ReadBlockCount = 3;
+
+    /// <summary>
+    /// Below this size (HeyGen's limit for its one-request upload: a small file) a blob without <c>sha256</c> metadata is
+    /// hashed before the upload, to find identical content; the extra read is cheap there and may save the upload.
+    /// From it on, reading a large file twice costs more than the rare copy under another name would save.
+    /// </summary>
+    public const long HashFirstBelowBytes = 32L * 1024 * 1024;
 
     /// <inheritdoc />
     public async Task<UploadedAsset> RunAsync(UploadAssetInput input, CancellationToken cancellationToken = default)
@@ -61,6 +70,17 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
                 // size, a 400 without a code) is not about the checksum, and a second upload would only repeat it.
                 Log.StaleChecksum(logger, input.Path, ex.Status, ex.ErrorCode?.Value);
             }
+        }
+
+        if (length < HashFirstBelowBytes)
+        {
+            using var hash = new RunningSha256();
+            await using (var content = OpenRead(blob, properties.ETag, length, hash))
+            {
+                await content.CopyToAsync(Stream.Null, cancellationToken);
+            }
+
+            return await ReuseOrUploadAsync(input, blob, properties.ETag, hash.Finish(length), length, fileName, contentType, cancellationToken);
         }
 
         return await ReuseOrUploadHashingAsync(input, blob, properties.ETag, length, fileName, contentType, cancellationToken);

@@ -157,15 +157,15 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
 
         Assert.False(uploaded.Reused);
         Assert.Equal(Sha256Of(size), uploaded.Sha256);
-        // The refused PUT, then the PUT hashed as it streams.
-        Assert.Equal(2, world.SourceReads);
+        // The refused PUT, the hashing pass (a small file), the accepted PUT.
+        Assert.Equal(3, world.SourceReads);
         Assert.Equal("ready", world.Emulator.State.Assets.Single(a => a.Id == uploaded.AssetId).Status);
     }
 
     [Fact]
-    public async Task UploadAsset_NoMetadata_HashesWhileUploadingInOneReadAndIdenticalContentIsReusedAfterwards()
+    public async Task UploadAsset_NoMetadataLargeFile_HashesWhileUploadingInOneReadAndIdenticalContentIsReusedAfterwards()
     {
-        const long size = 5L * 1024 * 1024 + 17;
+        const long size = UploadAssetActivity.HashFirstBelowBytes + 17;
         await using var world = await World.StartAsync(azurite);
         await world.CreateSourceAsync(size, sha256: null);
 
@@ -184,9 +184,28 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task UploadAsset_NoMetadata_ASecondRunOfTheSameBlobReusesWithoutReading()
+    public async Task UploadAsset_NoMetadataSmallFile_HashesFirstSoACopyUnderAnotherNameIsReused()
     {
-        const long size = 3L * 1024 * 1024;
+        const long size = 5L * 1024 * 1024 + 17;
+        await using var world = await World.StartAsync(azurite);
+        await world.CreateSourceAsync(size, sha256: null);
+        await world.CreateSourceAsync(size, sha256: null, name: "copy.mp4");
+
+        var first = await world.UploadAsync();
+        var readsAfterFirst = world.SourceReads;
+        var second = await world.UploadAsync("copy.mp4");
+
+        Assert.Equal(Sha256Of(size), first.Sha256);
+        Assert.Equal(2, readsAfterFirst); // the hashing pass, then the PUT
+        Assert.True(second.Reused);
+        Assert.Equal(first.AssetId, second.AssetId);
+        Assert.Equal(3, world.SourceReads); // only the copy's hashing pass
+    }
+
+    [Fact]
+    public async Task UploadAsset_NoMetadataLargeFile_ASecondRunOfTheSameBlobReusesWithoutReading()
+    {
+        const long size = UploadAssetActivity.HashFirstBelowBytes;
         await using var world = await World.StartAsync(azurite);
         await world.CreateSourceAsync(size, sha256: null);
 
@@ -201,9 +220,9 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task UploadAsset_NoMetadata_BlobRewrittenWithOtherContent_UploadsTheNewBytes()
+    public async Task UploadAsset_NoMetadataLargeFile_BlobRewrittenWithOtherContent_UploadsTheNewBytes()
     {
-        const long size = 3L * 1024 * 1024;
+        const long size = UploadAssetActivity.HashFirstBelowBytes;
         await using var world = await World.StartAsync(azurite);
         await world.CreateSourceAsync(size, sha256: null);
         var first = await world.UploadAsync();
@@ -218,9 +237,9 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task UploadAsset_NoMetadata_BytesChangedOnTheWayToHeyGen_CompleteRefusesAndNothingIsRecorded()
+    public async Task UploadAsset_NoMetadataLargeFile_BytesChangedOnTheWayToHeyGen_CompleteRefusesAndNothingIsRecorded()
     {
-        const long size = 2L * 1024 * 1024;
+        const long size = UploadAssetActivity.HashFirstBelowBytes;
         await using var world = await World.StartAsync(azurite, damageUploads: true);
         await world.CreateSourceAsync(size, sha256: null);
 
