@@ -66,8 +66,8 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
             }
             catch (HeyGenException ex) when (IsChecksumRefused(ex))
             {
-                // The metadata is stale: upload again, hashing the bytes as they go. Any other refusal (expired URL, wrong
-                // size, a 400 without a code) is not about the checksum, and a second upload would only repeat it.
+                // The metadata is stale: upload as if there were none. Any other refusal (expired URL, wrong size, a 400
+                // without a code) is not about the checksum, and a second upload would only repeat it.
                 Log.StaleChecksum(logger, input.Path, ex.Status, ex.ErrorCode?.Value);
             }
         }
@@ -78,6 +78,11 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
             await using (var content = OpenRead(blob, properties.ETag, length, hash))
             {
                 await content.CopyToAsync(Stream.Null, cancellationToken);
+            }
+
+            if (hash.Length != length)
+            {
+                throw new InvalidDataException($"Blob {input.Container}/{input.BlobName} gave {hash.Length} bytes; its properties say {length}.");
             }
 
             return await ReuseOrUploadAsync(input, blob, properties.ETag, hash.Finish(length), length, fileName, contentType, cancellationToken);
@@ -158,6 +163,7 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
         {
             throw new InvalidOperationException($"The upload of {input.Path} completed without asking for its SHA-256.");
         }
+
         var entry = new AssetIndexEntry(asset.AssetId, length, sha);
         await index.RecordAsync(sha, entry, cancellationToken);
         await index.RecordBlobVersionAsync(input.Container, input.BlobName, etag, entry, cancellationToken);
