@@ -41,8 +41,10 @@ internal sealed class TransferBenchmark(BenchEnvironment env, RunOptions options
             "writes it (key `sha256`, lowercase hex) and declares it at initialize; both read the blob once. `curl` is `curl GET | curl -T - PUT` over the same URLs " +
             "(blob SAS from the SDK; init and complete of the direct upload done with plain HTTP calls, timed too); " +
             "`buffered` reads the whole source into memory and PUTs the buffer. " +
-            $"Each child first makes {Warmups} uncounted {Num.F(Num.Mib(WarmupBytes), "0")} MiB transfers of its own variant and waits until the JIT has been quiet for 0.5 s " +
-            "(a long-running host has its code compiled, tier 1 included); " +
+            (Warmups > 0
+                ? $"Each child first makes {Warmups} uncounted {Num.F(Num.Mib(WarmupBytes), "0")} MiB transfers of its own variant and waits until the JIT has been quiet for 0.5 s " +
+                  "(a long-running host has its code compiled, tier 1 included); "
+                : "No warm-up transfers (a smoke run): the children's JIT is counted; ") +
             "time and CPU then cover the whole transfer including the direct upload's init and complete calls.");
         foreach (var direction in new[] { "upload", "download" }.Where(options.IncludesDirection))
         {

@@ -102,63 +102,51 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
     public static string IdempotencyKeyForBlobVersion(string container, string blobName, ETag etag, string fileName, string contentType) =>
         "asset-v-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{container}\n{blobName}\n{etag}\n{fileName}\n{contentType}")));
 
+    // Content with a known hash: reused when identical content was uploaded before, under any name.
     private async Task<UploadedAsset> ReuseOrUploadAsync(
-        UploadAssetInput input, BlobClient blob, ETag etag, string sha, long length, string fileName, string contentType, CancellationToken cancellationToken)
+        UploadAssetInput input, BlobClient blob, ETag etag, string sha, long length, string fileName, string contentType, CancellationToken cancellationToken) =>
+        await TryReuseAsync(input, await index.FindAsync(sha, cancellationToken), sha, length, cancellationToken)
+        ?? await UploadAsync(input, blob, etag, sha, length, fileName, contentType, cancellationToken);
+
+    // A large blob without a hash: reused when this very version was uploaded before, else hashed while it is sent.
+    private async Task<UploadedAsset> ReuseOrUploadHashingAsync(
+        UploadAssetInput input, BlobClient blob, ETag etag, long length, string fileName, string contentType, CancellationToken cancellationToken) =>
+        await TryReuseAsync(input, await index.FindBlobVersionAsync(input.Container, input.BlobName, etag, cancellationToken), sha: null, length, cancellationToken)
+        ?? await UploadAsync(input, blob, etag, knownSha: null, length, fileName, contentType, cancellationToken);
+
+    private async Task<UploadedAsset?> TryReuseAsync(UploadAssetInput input, AssetIndexEntry? known, string? sha, long length, CancellationToken cancellationToken)
     {
-        if (await index.FindAsync(sha, cancellationToken) is { } known && known.Length == length && await StillPresentAsync(known.AssetId, cancellationToken))
+        if (known is null || (sha ?? known.Sha256) is not { } knownSha || known.Length != length || !await StillPresentAsync(known.AssetId, cancellationToken))
         {
-            Log.Reused(logger, input.Path, known.AssetId);
-            return new UploadedAsset(input.Path, known.AssetId, sha, length, Reused: true);
+            return null;
         }
 
-        HeyGenAsset asset;
-        await using (var content = OpenRead(blob, etag, length))
-        {
-            asset = await heyGen.Assets.UploadAsync(
-                content,
-                length,
-                fileName,
-                contentType,
-                new UploadOptions { Sha256Hex = sha, IdempotencyKey = IdempotencyKeyFor(sha, fileName, contentType) },
-                cancellationToken);
-        }
-
-        await index.RecordAsync(sha, new AssetIndexEntry(asset.AssetId, length), cancellationToken);
-        Log.Uploaded(logger, input.Path, asset.AssetId, length);
-        PipelineTelemetry.TransferSize.Add(length, new KeyValuePair<string, object?>("heygen_render.transfer.direction", "upload"));
-        return new UploadedAsset(input.Path, asset.AssetId, sha, length, Reused: false);
+        Log.Reused(logger, input.Path, known.AssetId);
+        return new UploadedAsset(input.Path, known.AssetId, knownSha, length, Reused: true);
     }
 
-    private async Task<UploadedAsset> ReuseOrUploadHashingAsync(
-        UploadAssetInput input, BlobClient blob, ETag etag, long length, string fileName, string contentType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the blob. A known hash is declared at initialize (HeyGen checks the <c>PUT</c> against it); without one the
+    /// read-ahead hashes the bytes as they go and the hash goes to complete, and the blob version is recorded too.
+    /// </summary>
+    private async Task<UploadedAsset> UploadAsync(
+        UploadAssetInput input, BlobClient blob, ETag etag, string? knownSha, long length, string fileName, string contentType, CancellationToken cancellationToken)
     {
-        if (await index.FindBlobVersionAsync(input.Container, input.BlobName, etag, cancellationToken) is { Sha256: { } knownSha } known
-            && known.Length == length
-            && await StillPresentAsync(known.AssetId, cancellationToken))
-        {
-            Log.Reused(logger, input.Path, known.AssetId);
-            return new UploadedAsset(input.Path, known.AssetId, knownSha, length, Reused: true);
-        }
-
-        using var hash = new RunningSha256();
-        string? sha = null;
+        using var hash = knownSha is null ? new RunningSha256() : null;
+        var sha = knownSha;
+        var options = hash is null
+            ? new UploadOptions { Sha256Hex = knownSha, IdempotencyKey = IdempotencyKeyFor(knownSha!, fileName, contentType) }
+            : new UploadOptions
+            {
+                Sha256AfterUpload = () => sha = hash.Finish(length),
+                IdempotencyKey = IdempotencyKeyForBlobVersion(input.Container, input.BlobName, etag, fileName, contentType),
+            };
         HeyGenAsset asset;
         await using (var content = OpenRead(blob, etag, length, hash))
         {
-            asset = await heyGen.Assets.UploadAsync(
-                content,
-                length,
-                fileName,
-                contentType,
-                new UploadOptions
-                {
-                    Sha256AfterUpload = () => sha = hash.Finish(length),
-                    IdempotencyKey = IdempotencyKeyForBlobVersion(input.Container, input.BlobName, etag, fileName, contentType),
-                },
-                cancellationToken);
+            asset = await heyGen.Assets.UploadAsync(content, length, fileName, contentType, options, cancellationToken);
         }
 
-        // complete carried the hash, so HeyGen has checked it against the bytes it stored.
         if (sha is null)
         {
             throw new InvalidOperationException($"The upload of {input.Path} completed without asking for its SHA-256.");
@@ -166,7 +154,11 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
 
         var entry = new AssetIndexEntry(asset.AssetId, length, sha);
         await index.RecordAsync(sha, entry, cancellationToken);
-        await index.RecordBlobVersionAsync(input.Container, input.BlobName, etag, entry, cancellationToken);
+        if (knownSha is null)
+        {
+            await index.RecordBlobVersionAsync(input.Container, input.BlobName, etag, entry, cancellationToken);
+        }
+
         Log.Uploaded(logger, input.Path, asset.AssetId, length);
         PipelineTelemetry.TransferSize.Add(length, new KeyValuePair<string, object?>("heygen_render.transfer.direction", "upload"));
         return new UploadedAsset(input.Path, asset.AssetId, sha, length, Reused: false);
