@@ -42,9 +42,10 @@ public sealed record RenderRequest
 
     /// <summary>
     /// The revision new renders start under. 2: the slot is handed on while a webhook's GET confirms it, and a granted
-    /// render creates its job without asking the slot store again.
+    /// render creates its job without asking the slot store again. 3: the wait keeps one safety-net timer across
+    /// events that change nothing, instead of scheduling a new one after each.
     /// </summary>
-    public const int CurrentWorkflowRevision = 2;
+    public const int CurrentWorkflowRevision = 3;
 
     /// <summary>Where the request came from: <c>http</c> or <c>inbox:{container}/{blob}</c>, for logs.</summary>
     [JsonPropertyName("source")]

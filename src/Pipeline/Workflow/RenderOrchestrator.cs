@@ -224,72 +224,102 @@ public static class RenderOrchestrator
             var mode = _plan!.WaitMode;
             var polls = 0;
             var nextPoll = NextPoll(mode, polls);
-            for (var round = 1; round <= MaxWaitRounds; round++)
-            {
-                Status(40, polls == 0 ? "rendering" : $"rendering (checked {polls}x)", job.HeyGenId);
-                using var cts = new CancellationTokenSource();
-                var fireAt = Min(nextPoll, Deadline);
-                var timer = context.CreateTimer(fireAt, cts.Token);
-                var hook = mode == WaitMode.Poll ? null : context.WaitForExternalEvent<WebhookNotification>(RenderEvents.HeyGenWebhook, cts.Token);
-                var winner = hook is null ? await Task.WhenAny(timer, _cancelled!) : await Task.WhenAny(timer, hook, _cancelled!);
-                cts.Cancel();
-                ThrowIfCancelled(winner);
 
-                if (winner == hook)
+            // Revision 3 keeps one safety-net timer until it fires: an event that changes nothing (another video's,
+            // a progress event, a confirmation that is not terminal yet) waits on against the same timer. Before it,
+            // every event scheduled a new timer, and each of those later fired into the history as one more episode.
+            var keepTimer = request.WorkflowRevision >= 3;
+            CancellationTokenSource? timerCts = null;
+            Task? timer = null;
+            var fireAt = DateTime.MinValue;
+            try
+            {
+                for (var round = 1; round <= MaxWaitRounds; round++)
                 {
-                    _counters = _counters with { WebhooksReceived = _counters.WebhooksReceived + 1 };
-                    var note = hook.Result;
-                    if (!IsAboutThisJob(note, job) || !(note.IsSuccess || note.IsFailure))
+                    Status(40, polls == 0 ? "rendering" : $"rendering (checked {polls}x)", job.HeyGenId);
+                    if (timer is null)
                     {
+                        timerCts?.Dispose();
+                        timerCts = new CancellationTokenSource();
+                        fireAt = Min(nextPoll, Deadline);
+                        timer = context.CreateTimer(fireAt, timerCts.Token);
+                    }
+
+                    using var hookCts = new CancellationTokenSource();
+                    var hook = mode == WaitMode.Poll ? null : context.WaitForExternalEvent<WebhookNotification>(RenderEvents.HeyGenWebhook, hookCts.Token);
+                    var winner = hook is null ? await Task.WhenAny(timer, _cancelled!) : await Task.WhenAny(timer, hook, _cancelled!);
+                    hookCts.Cancel(); // an event wait left behind would swallow the next event
+                    if (winner != timer && !keepTimer)
+                    {
+                        timerCts!.Cancel();
+                        timer = null;
+                    }
+
+                    ThrowIfCancelled(winner);
+
+                    if (winner == hook)
+                    {
+                        _counters = _counters with { WebhooksReceived = _counters.WebhooksReceived + 1 };
+                        var note = hook.Result;
+                        if (!IsAboutThisJob(note, job) || !(note.IsSuccess || note.IsFailure))
+                        {
+                            continue;
+                        }
+
+                        // Trust, but verify: a webhook is confirmed with a GET (a duplicate or stale event changes nothing).
+                        _counters = _counters with { Confirmations = _counters.Confirmations + 1 };
+                        var confirming = context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry);
+
+                        // A signed terminal event means HeyGen has freed the job's slot: hand ours to the next render while
+                        // the GET confirms, not after (the hand-over is on the critical path of every queued render). Only
+                        // for a single HeyGen job: one language of a translation finishing frees one of several slots.
+                        // Should the GET contradict the event, the render waits on without a slot; HeyGen stays the
+                        // authority on its limit, and a create it refuses meanwhile waits out its 429.
+                        var releasing = job.OtherIds is { Count: > 0 } || request.WorkflowRevision < 2 ? Task.CompletedTask : ReleaseSlotAsync();
+                        JobSnapshot confirmed;
+                        try
+                        {
+                            confirmed = await Guard(confirming);
+                        }
+                        finally
+                        {
+                            await releasing; // even on a cancel: its grants must be sent before the render ends
+                        }
+
+                        if (confirmed.IsTerminal)
+                        {
+                            return (confirmed, "webhook");
+                        }
+
                         continue;
                     }
 
-                    // Trust, but verify: a webhook is confirmed with a GET (a duplicate or stale event changes nothing).
-                    _counters = _counters with { Confirmations = _counters.Confirmations + 1 };
-                    var confirming = context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry);
-
-                    // A signed terminal event means HeyGen has freed the job's slot: hand ours to the next render while
-                    // the GET confirms, not after (the hand-over is on the critical path of every queued render). Only
-                    // for a single HeyGen job: one language of a translation finishing frees one of several slots.
-                    // Should the GET contradict the event, the render waits on without a slot; HeyGen stays the
-                    // authority on its limit, and a create it refuses meanwhile waits out its 429.
-                    var releasing = job.OtherIds is { Count: > 0 } || request.WorkflowRevision < 2 ? Task.CompletedTask : ReleaseSlotAsync();
-                    JobSnapshot confirmed;
-                    try
+                    // The timer fired: poll. Judge by the timer's own target, not by the clock: the Azure Storage backend can
+                    // deliver a timer up to a second early (queue visibility is in whole seconds), and waiting again for that
+                    // second spins the orchestration through timer after timer.
+                    timer = null;
+                    var atDeadline = fireAt >= Deadline;
+                    _counters = _counters with { Polls = _counters.Polls + 1 };
+                    var snapshot = await Guard(context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry));
+                    if (snapshot.IsTerminal)
                     {
-                        confirmed = await Guard(confirming);
-                    }
-                    finally
-                    {
-                        await releasing; // even on a cancel: its grants must be sent before the render ends
+                        return (snapshot, "poll");
                     }
 
-                    if (confirmed.IsTerminal)
+                    polls++;
+                    nextPoll = NextPoll(mode, polls);
+
+                    if (atDeadline)
                     {
-                        return (confirmed, "webhook");
+                        throw new RenderStopped("timeout", $"HeyGen did not finish within the timeout of {request.Timeout}.");
                     }
-
-                    continue;
                 }
-
-                // The timer fired: poll. Judge by the timer's own target, not by the clock: the Azure Storage backend can
-                // deliver a timer up to a second early (queue visibility is in whole seconds), and waiting again for that
-                // second spins the orchestration through timer after timer.
-                var atDeadline = fireAt >= Deadline;
-                _counters = _counters with { Polls = _counters.Polls + 1 };
-                var snapshot = await Guard(context.CallActivityAsync<JobSnapshot>(RenderWorkflowNames.GetHeyGenJob, job, s_retry));
-                if (snapshot.IsTerminal)
-                {
-                    return (snapshot, "poll");
-                }
-
-                polls++;
-                nextPoll = NextPoll(mode, polls);
-
-                if (atDeadline)
-                {
-                    throw new RenderStopped("timeout", $"HeyGen did not finish within the timeout of {request.Timeout}.");
-                }
+            }
+            finally
+            {
+                // Durable keeps the instance running while a durable timer is pending.
+                timerCts?.Cancel();
+                timerCts?.Dispose();
             }
 
             throw new RenderStopped("timeout", $"HeyGen's job did not finish after {MaxWaitRounds} checks and events.");

@@ -5,6 +5,7 @@ using HeyGen.Emulator;
 using HeyGenRender.LocalDurableTask;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Webhooks;
 using HeyGenRender.Pipeline.Workflow;
 using HeyGenRender.TestSupport;
 using Microsoft.DurableTask.Client;
@@ -172,6 +173,46 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
 
         Assert.Single(names, n => n.EndsWith("video.mp4", StringComparison.Ordinal));
     }
+
+    // Events that change nothing (here: about other videos, as a shared endpoint receives them) must not add a
+    // durable timer each: every one of those later fires into the history as another episode. Revision 2 is how
+    // renders started before the change replay after an upgrade, so it keeps its old sequence.
+    [Theory]
+    [InlineData(RenderRequest.CurrentWorkflowRevision, 1)]
+    [InlineData(2, IgnoredEvents + 1)]
+    public async Task Render_EventsAboutOtherVideos_AreCountedAndKeepOneSafetyNetTimer(int workflowRevision, int expectedTimers)
+    {
+        var hub = "ignored" + Guid.NewGuid().ToString("N")[..12];
+        await using var h = await RenderHarness.StartAsync(azurite, e => e.RenderDuration = TimeSpan.FromSeconds(4),
+            backend: DurableBackend.AzureStorage, engine: o => o.TaskHub = hub);
+        var id = await h.StartRenderAsync(AvatarSpec("webhook"), workflowRevision: workflowRevision);
+        await RenderHarness.WaitUntilAsync(async () => (await h.CustomStatusAsync(id)).Contains("rendering", StringComparison.Ordinal), "the render waits for HeyGen");
+
+        for (var i = 0; i < IgnoredEvents; i++)
+        {
+            await h.Host.RaiseEventAsync(id, RenderEvents.HeyGenWebhook, new WebhookNotification
+            {
+                EventId = $"evt_other_{i}", EventType = "avatar_video.success", HeyGenId = $"video_other_{i}", VideoId = $"video_other_{i}", Status = "completed",
+            });
+        }
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        var result = Json(await h.ReadBlobAsync($"{id}/result.json"));
+        Assert.Equal("webhook", result.GetProperty("detected_by").GetString());
+        Assert.Equal(IgnoredEvents + 1, result.GetProperty("heygen_calls").GetProperty("webhooks_received").GetInt32());
+        var history = new Azure.Data.Tables.TableClient(azurite.ConnectionString, hub + "History");
+        var timers = 0;
+        await foreach (var row in history.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == id))
+        {
+            timers += row.GetString("EventType") == "TimerCreated" ? 1 : 0;
+        }
+
+        Assert.Equal(expectedTimers, timers);
+    }
+
+    private const int IgnoredEvents = 12;
 
     [Fact]
     public async Task Render_429StormOnCreate_WaitsRetryAfterOnDurableTimerAndSucceeds()
