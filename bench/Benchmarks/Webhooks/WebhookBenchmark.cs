@@ -82,9 +82,12 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
             ids.Add(await renders.StartAsync(RenderClient.AvatarSpec($"webhook target {i}", "webhook"), $"bench-webhook-target-{Guid.NewGuid():N}", cancellationToken));
         }
 
+        // One more running render for the warm-up only, so the path that raises into a render is compiled too.
+        var warmUpRender = await renders.StartAsync(RenderClient.AvatarSpec("webhook warm-up", "webhook"), $"bench-webhook-warmup-{Guid.NewGuid():N}", cancellationToken);
+
         // Wait until every render has its HeyGen job and waits for a webhook.
         var waitClock = Stopwatch.StartNew();
-        while (heyGen.Host.State.Jobs.Count < Renders && waitClock.Elapsed < TimeSpan.FromSeconds(60))
+        while (heyGen.Host.State.Jobs.Count < Renders + 1 && waitClock.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(200, cancellationToken);
         }
@@ -105,14 +108,20 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
         var reps = options.Quick ? 1 : options.Repetitions;
         var azuritePid = env.Azurite.ProcessId ?? throw new InvalidOperationException("The benchmark's Azurite was not started by it.");
         var quiet = new ServeQuiet(env.StorageConnectionString, serve);
-        // Warm-up, not counted: serve's first deliveries on each route run its code for the first time (JIT), which would
-        // fall on whichever variant came first. Unknown renders, so no render's history grows before the measurement.
+        // Warm-up, not counted: serve's first deliveries on each route run its code for the first time (JIT, then the
+        // tier-1 recompiles on a background thread), which would fall on whichever variant came first. Unknown renders
+        // and one render of its own, so no measured render's history grows before the measurement; then serve must be
+        // idle, as a long-running host is between bursts.
+        var warmUps = options.Quick ? 50 : 500;
         foreach (var (name, path, _, _) in variants)
         {
-            await LoadAsync(http, new Uri(serve.BaseAddress, path), Sign(unknown, options.Quick ? 50 : 200, -1, name), Concurrency, cancellationToken);
+            await LoadAsync(http, new Uri(serve.BaseAddress, path), Sign(unknown, warmUps, -1, name), Concurrency, cancellationToken);
         }
 
+        await LoadAsync(http, new Uri(serve.BaseAddress, variants[1].Path), Sign([warmUpRender], warmUps, -2, "warm-up render"), Concurrency, cancellationToken);
         await quiet.WaitAsync(0, cancellationToken);
+        var settled = await WaitForIdleCpuAsync(serve.ProcessId, cancellationToken);
+        Console.WriteLine($"  warm-up: {warmUps} deliveries per route and {warmUps} into a render of its own; serve idle after {Num.F(settled)} s more");
         for (var rep = 0; rep < reps; rep++)
         {
             foreach (var (name, path, targets, rows) in variants)
@@ -144,6 +153,7 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
         report.SubHeading($"Over HTTP: `serve` under {Concurrency} concurrent signed deliveries");
         report.Paragraph(
             $"{deliveries} deliveries per run, {Concurrency} in flight at once (HttpClient over loopback; bodies signed before the clock starts), " +
+            $"after a warm-up that is not counted ({warmUps} deliveries per route and {warmUps} into a render of its own, then serve idle), " +
             "each with its own `Heygen-Event-Id`, signed with the configured secret. *Running renders*: routed by `callback_id` to one of " +
             $"{Renders} running renders in `serve`: answered once journaled (group commit into the webhook journal, files in a folder on disk as serve keeps them beside its embedded Azurite), " +
             "then de-duplicated, routed and raised into the render on the Durable engine (Azure Storage backend on the same Azurite; the " +
@@ -166,6 +176,24 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
             ["all dispatched after", S(running, "dispatched_s").Format("0.0") + " s", S(missing, "dispatched_s").Format("0.0") + " s", "", "", ""],
             ["engine quiet after", S(running, "engine_s").Format("0.0") + " s", S(missing, "engine_s").Format("0.0") + " s", "", "", ""],
         ]);
+    }
+
+    // Until serve used under 10 % of a core over half a second (its idle cost is about 5 %), at most 60 s.
+    private static async Task<double> WaitForIdleCpuAsync(int pid, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var window = TimeSpan.FromMilliseconds(500);
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var before = ProcessCpu.OfTree(pid);
+            await Task.Delay(window, cancellationToken);
+            if ((ProcessCpu.OfTree(pid) - before) / window < 0.10)
+            {
+                break;
+            }
+        }
+
+        return clock.Elapsed.TotalSeconds;
     }
 
     // Signed before the clock starts: signing is HeyGen's work, not the machine under test's.
