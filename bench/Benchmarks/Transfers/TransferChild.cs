@@ -48,12 +48,28 @@ internal static class TransferChild
             PeakRss.Reset();
         }
 
+        // The servers over the same window: Azurite's process tree, and the harness, which hosts the emulator.
+        var azurite = (int)args.Long("azurite-pid", 0);
+        var emulator = (int)args.Long("emulator-pid", 0);
+        var azuriteBefore = azurite > 0 ? ProcessCpu.OfTree(azurite) : TimeSpan.Zero;
+        var emulatorBefore = emulator > 0 ? ProcessCpu.OfProcess(emulator) : TimeSpan.Zero;
         var cpuBefore = ProcessCpu.OfSelfAndWaitedChildren();
         var clock = Stopwatch.StartNew();
         await TransferAsync(direction, variant, args, http, pipeline, size, args.Required("blob"), args.Get("video-id"), args.Get("video-url"));
         clock.Stop();
         var cpu = ProcessCpu.OfSelfAndWaitedChildren() - cpuBefore;
-        Child.WriteResult(new Dictionary<string, double> { ["seconds"] = clock.Elapsed.TotalSeconds, ["bytes"] = size, ["cpu_seconds"] = cpu.TotalSeconds });
+        var result = new Dictionary<string, double> { ["seconds"] = clock.Elapsed.TotalSeconds, ["bytes"] = size, ["cpu_seconds"] = cpu.TotalSeconds };
+        if (azurite > 0)
+        {
+            result["azurite_timed_cpu_seconds"] = (ProcessCpu.OfTree(azurite) - azuriteBefore).TotalSeconds;
+        }
+
+        if (emulator > 0)
+        {
+            result["emulator_timed_cpu_seconds"] = (ProcessCpu.OfProcess(emulator) - emulatorBefore).TotalSeconds;
+        }
+
+        Child.WriteResult(result);
         return 0;
     }
 

@@ -72,6 +72,8 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
             ["HeyGen__Endpoint"] = heyGen.ApiBase.AbsoluteUri,
             ["Secrets__HeyGenApiKey"] = heyGen.ApiKey,
             ["Secrets__WebhookSecret"] = WebhookFixtures.Secret,
+            // Every render, the warm-up's too, holds a HeyGen slot and waits for its webhook (none queued for a slot).
+            ["Workflow__ConcurrencyLimit"] = (Renders + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, cancellationToken);
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency }) { Timeout = TimeSpan.FromSeconds(30) };
@@ -90,6 +92,11 @@ internal sealed class WebhookBenchmark(BenchEnvironment env, RunOptions options)
         while (heyGen.Host.State.Jobs.Count < Renders + 1 && waitClock.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(200, cancellationToken);
+        }
+
+        if (heyGen.Host.State.Jobs.Count < Renders + 1)
+        {
+            throw new InvalidOperationException($"Only {heyGen.Host.State.Jobs.Count} of {Renders + 1} renders created their HeyGen job within 60 s.");
         }
 
         await Task.Delay(1000, cancellationToken);
