@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
 using HeyGen.Client.Internal;
 using HeyGen.Client.Serialization;
 
@@ -62,7 +63,18 @@ public class AssetsClient
         }
 
         Log.UploadStarting(_pipeline.Logger, upload.AssetId, length);
-        await PutUploadAsync(upload, content, length, options?.Progress, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PutUploadAsync(upload, content, length, options?.Progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HeyGenException refused) when (refused.Status == (int)HttpStatusCode.Forbidden && options?.IdempotencyKey is not null)
+        {
+            // A re-run after a crash replays the initialize by its Idempotency-Key, and with it an asset an earlier run may
+            // already have completed, whose storage takes no more bytes. One complete says whether it did (the declared
+            // checksum, if any, is verified again); otherwise the PUT's own refusal stands.
+            return await CompletedEarlierAsync(upload.AssetId, sha, refused, cancellationToken).ConfigureAwait(false);
+        }
+
         sha ??= NormalizeSha256(options?.Sha256AfterUpload?.Invoke());
         var asset = await CompleteWhenReadyAsync(upload.AssetId, sha, cancellationToken).ConfigureAwait(false);
         Log.UploadCompleted(_pipeline.Logger, upload.AssetId);
@@ -275,6 +287,23 @@ public class AssetsClient
         }
 
         return sha.ToLowerInvariant();
+    }
+
+    private async Task<HeyGenAsset> CompletedEarlierAsync(string assetId, string? sha, HeyGenException refused, CancellationToken cancellationToken)
+    {
+        HeyGenAsset asset;
+        try
+        {
+            asset = await CompleteUploadAsync(assetId, sha, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HeyGenException)
+        {
+            ExceptionDispatchInfo.Throw(refused);
+            throw;
+        }
+
+        Log.UploadCompletedEarlier(_pipeline.Logger, assetId);
+        return asset;
     }
 
     private async Task<HeyGenAsset> CompleteWhenReadyAsync(string assetId, string? sha, CancellationToken cancellationToken)

@@ -52,6 +52,42 @@ public sealed class EmulatorEndToEndTests : IAsyncLifetime
         Assert.Equal(404, ex.Status);
     }
 
+    // A re-run after a crash between complete and the caller's own record: the initialize is replayed by its key, its
+    // asset is already complete and the upload URL refuses bytes (403); the upload ends with that asset, not an error.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Assets_DirectUploadAgainWithTheSameIdempotencyKey_ReturnsTheAssetTheFirstRunCompleted(bool declaredSha256)
+    {
+        const long length = 1024 * 1024 + 5;
+        var sha = Sha256(new PatternStream(length, PatternStream.Mp4Prefix));
+        UploadOptions Options() => declaredSha256
+            ? new UploadOptions { Sha256Hex = sha, IdempotencyKey = "asset-rerun" }
+            : new UploadOptions { Sha256AfterUpload = () => sha, IdempotencyKey = "asset-rerun" };
+        var first = await _client.Assets.UploadAsync(new PatternStream(length, PatternStream.Mp4Prefix), length, "clip.mp4", "video/mp4", Options());
+
+        var again = await _client.Assets.UploadAsync(new PatternStream(length, PatternStream.Mp4Prefix), length, "clip.mp4", "video/mp4", Options());
+
+        Assert.Equal(first.AssetId, again.AssetId);
+        Assert.Equal("ready", Assert.Single(_emulator.State.Assets).Status);
+    }
+
+    // Without an earlier complete, a refused PUT is the error it was: complete is asked once and its 409 is not what surfaces.
+    [Fact]
+    public async Task Assets_DirectUploadPutRefusedAndNothingCompletedBefore_ThrowsThePutsRefusal()
+    {
+        const long length = 1024 * 1024;
+        var upload = await _client.Assets.CreateDirectUploadAsync(new CreateDirectUploadRequest { FileName = "clip.mp4", ContentType = "video/mp4", SizeBytes = length }, "asset-refused");
+        _time.Advance(TimeSpan.FromSeconds((upload.ExpiresInSeconds ?? 3600) + 1));
+
+        var ex = await Assert.ThrowsAsync<HeyGenException>(() => _client.Assets.UploadAsync(
+            new PatternStream(length, PatternStream.Mp4Prefix), length, "clip.mp4", "video/mp4", new UploadOptions { IdempotencyKey = "asset-refused" }));
+
+        Assert.Equal(403, ex.Status);
+        Assert.Contains("expired", ex.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual("ready", _emulator.State.Assets.Single().Status);
+    }
+
     [Fact]
     public async Task Assets_UploadMultipart_ReturnsTheAsset()
     {

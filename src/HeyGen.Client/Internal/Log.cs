@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Asset {AssetId} uploaded and completed")]
     public static partial void UploadCompleted(ILogger logger, string assetId);
+
+    [LoggerMessage(10, LogLevel.Information, "Asset {AssetId} was completed by an earlier run with the same idempotency key; its upload URL takes no more bytes")]
+    public static partial void UploadCompletedEarlier(ILogger logger, string assetId);
 }

@@ -26,7 +26,8 @@ namespace HeyGenRender.Pipeline.Activities;
 /// version (name and ETag) is reused, or else the bytes are hashed as they stream into the <c>PUT</c> and the hash goes
 /// to complete, where HeyGen verifies what it stored.</item>
 /// </list>
-/// Safe to run twice: the upload's Idempotency-Key is derived from the content hash or the blob version.
+/// Safe to run twice: the upload's Idempotency-Key is derived from the content hash or the blob version, and a run
+/// stopped between HeyGen's complete and the index write finds, next time, the asset that run completed.
 /// </summary>
 public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenClient heyGen, AssetIndex index, StorageTrustPolicy trust, ILogger<UploadAssetActivity> logger)
     : IRenderActivity<UploadAssetInput, UploadedAsset>
@@ -74,18 +75,8 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
 
         if (length < HashFirstBelowBytes)
         {
-            using var hash = new RunningSha256();
-            await using (var content = OpenRead(blob, properties.ETag, length, hash))
-            {
-                await content.CopyToAsync(Stream.Null, cancellationToken);
-            }
-
-            if (hash.Length != length)
-            {
-                throw new InvalidDataException($"Blob {input.Container}/{input.BlobName} gave {hash.Length} bytes; its properties say {length}.");
-            }
-
-            return await ReuseOrUploadAsync(input, blob, properties.ETag, hash.Finish(length), length, fileName, contentType, cancellationToken);
+            var sha = await HashAsync(input, blob, properties.ETag, length, cancellationToken);
+            return await ReuseOrUploadAsync(input, blob, properties.ETag, sha, length, fileName, contentType, cancellationToken);
         }
 
         return await ReuseOrUploadHashingAsync(input, blob, properties.ETag, length, fileName, contentType, cancellationToken);
@@ -147,10 +138,9 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
             asset = await heyGen.Assets.UploadAsync(content, length, fileName, contentType, options, cancellationToken);
         }
 
-        if (sha is null)
-        {
-            throw new InvalidOperationException($"The upload of {input.Path} completed without asking for its SHA-256.");
-        }
+        // Not asked for: an earlier run (stopped before it recorded the upload) had completed this very blob version,
+        // so nothing was sent now. The index still needs its hash: one read, on this rare path only.
+        sha ??= await HashAsync(input, blob, etag, length, cancellationToken);
 
         var entry = new AssetIndexEntry(asset.AssetId, length, sha);
         await index.RecordAsync(sha, entry, cancellationToken);
@@ -162,6 +152,22 @@ public sealed partial class UploadAssetActivity(BlobServiceClient blobs, HeyGenC
         Log.Uploaded(logger, input.Path, asset.AssetId, length);
         PipelineTelemetry.TransferSize.Add(length, new KeyValuePair<string, object?>("heygen_render.transfer.direction", "upload"));
         return new UploadedAsset(input.Path, asset.AssetId, sha, length, Reused: false);
+    }
+
+    private static async Task<string> HashAsync(UploadAssetInput input, BlobClient blob, ETag etag, long length, CancellationToken cancellationToken)
+    {
+        using var hash = new RunningSha256();
+        await using (var content = OpenRead(blob, etag, length, hash))
+        {
+            await content.CopyToAsync(Stream.Null, cancellationToken);
+        }
+
+        if (hash.Length != length)
+        {
+            throw new InvalidDataException($"Blob {input.Container}/{input.BlobName} gave {hash.Length} bytes; its properties say {length}.");
+        }
+
+        return hash.Finish(length);
     }
 
     /// <summary>

@@ -251,6 +251,27 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
         Assert.Null(await world.Index.FindAsync(Sha256Of(size)));
     }
 
+    // A run stopped between HeyGen's complete and the index write: the next run replays the initialize, finds the asset
+    // complete, and records it; nothing is uploaded twice. Both paths: a hash declared at initialize, and one taken while streaming.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task UploadAsset_RunAgainAfterStoppingBeforeTheIndexWrite_KeepsTheCompletedAssetAndRecordsIt(bool sha256Metadata)
+    {
+        const long size = UploadAssetActivity.HashFirstBelowBytes + 3;
+        await using var world = await World.StartAsync(azurite);
+        await world.CreateSourceAsync(size, sha256Metadata ? Sha256Of(size) : null);
+        var first = await world.UploadAsync();
+        await world.ForgetIndexAsync();
+
+        var again = await world.UploadAsync();
+
+        Assert.Equal(first.AssetId, again.AssetId);
+        Assert.Equal(Sha256Of(size), again.Sha256);
+        Assert.Single(world.Emulator.State.Assets);
+        Assert.Equal(first.AssetId, (await world.Index.FindAsync(Sha256Of(size)))?.AssetId);
+    }
+
     /// <summary>Replaces the body of the first Put Block with the same number of different bytes, keeping its Content-MD5.</summary>
     private sealed class DamageFirstBlockPolicy : HttpPipelinePolicy
     {
@@ -387,6 +408,16 @@ public sealed class TransferTests(AzuriteFixture azurite, ITestOutputHelper outp
                 HttpHeaders = new BlobHttpHeaders { ContentType = "video/mp4" },
                 Metadata = sha256 is null ? null : new Dictionary<string, string> { [HttpToBlobTransfer.Sha256Metadata] = sha256 },
             });
+        }
+
+        /// <summary>Deletes every record of the asset index, as if the runs that wrote them had stopped just before.</summary>
+        public async Task ForgetIndexAsync()
+        {
+            var container = _services.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(_services.GetRequiredService<IOptions<StorageOptions>>().Value.RendersContainer);
+            await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = AssetIndex.Prefix }))
+            {
+                await container.DeleteBlobAsync(item.Name);
+            }
         }
 
         public Task<UploadedAsset> UploadAsync(string name = "asset.mp4") =>
