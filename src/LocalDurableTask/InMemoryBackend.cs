@@ -10,70 +10,28 @@ namespace HeyGenRender.LocalDurableTask;
 /// service reports the core count as its limits (2 work items at a time here), and its dispatcher rechecks only every
 /// 500 ms when saturated, so a burst of renders crawls; this passes every call through and only reports the limits.
 /// </summary>
-internal sealed class InMemoryBackend(ILoggerFactory loggerFactory, int maxOrchestrations, int maxActivities)
-    : IOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
+internal sealed class InMemoryBackend : SidecarOrchestrationService, IOrchestrationServiceClient, IOrchestrationServiceQueryClient, IOrchestrationServicePurgeClient
 {
-    private readonly InMemoryOrchestrationService _inner = new(loggerFactory);
+    private readonly InMemoryOrchestrationService _inner;
+    private readonly int _maxOrchestrations;
+    private readonly int _maxActivities;
 
-    public int MaxConcurrentTaskOrchestrationWorkItems => maxOrchestrations;
+    public InMemoryBackend(ILoggerFactory loggerFactory, int maxOrchestrations, int maxActivities)
+        : this(new InMemoryOrchestrationService(loggerFactory), maxOrchestrations, maxActivities)
+    {
+    }
 
-    public int MaxConcurrentTaskActivityWorkItems => maxActivities;
+    private InMemoryBackend(InMemoryOrchestrationService inner, int maxOrchestrations, int maxActivities)
+        : base(inner)
+    {
+        _inner = inner;
+        _maxOrchestrations = maxOrchestrations;
+        _maxActivities = maxActivities;
+    }
 
-    public int TaskOrchestrationDispatcherCount => _inner.TaskOrchestrationDispatcherCount;
+    public override int MaxConcurrentTaskOrchestrationWorkItems => _maxOrchestrations;
 
-    public int TaskActivityDispatcherCount => _inner.TaskActivityDispatcherCount;
-
-    public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => _inner.EventBehaviourForContinueAsNew;
-
-    public Task StartAsync() => _inner.StartAsync();
-
-    public Task StopAsync() => _inner.StopAsync();
-
-    public Task StopAsync(bool isForced) => _inner.StopAsync(isForced);
-
-    public Task CreateAsync() => _inner.CreateAsync();
-
-    public Task CreateAsync(bool recreateInstanceStore) => _inner.CreateAsync(recreateInstanceStore);
-
-    public Task CreateIfNotExistsAsync() => _inner.CreateIfNotExistsAsync();
-
-    public Task DeleteAsync() => _inner.DeleteAsync();
-
-    public Task DeleteAsync(bool deleteInstanceStore) => _inner.DeleteAsync(deleteInstanceStore);
-
-    public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) => _inner.IsMaxMessageCountExceeded(currentMessageCount, runtimeState);
-
-    public int GetDelayInSecondsAfterOnProcessException(Exception exception) => _inner.GetDelayInSecondsAfterOnProcessException(exception);
-
-    public int GetDelayInSecondsAfterOnFetchException(Exception exception) => _inner.GetDelayInSecondsAfterOnFetchException(exception);
-
-    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        _inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
-
-    public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => _inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
-
-    public Task CompleteTaskOrchestrationWorkItemAsync(
-        TaskOrchestrationWorkItem workItem,
-        OrchestrationRuntimeState newOrchestrationRuntimeState,
-        IList<TaskMessage> outboundMessages,
-        IList<TaskMessage> orchestratorMessages,
-        IList<TaskMessage> timerMessages,
-        TaskMessage continuedAsNewMessage,
-        OrchestrationState orchestrationState) =>
-        _inner.CompleteTaskOrchestrationWorkItemAsync(workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
-
-    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => _inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
-
-    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => _inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
-
-    public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        _inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
-
-    public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => _inner.RenewTaskActivityWorkItemLockAsync(workItem);
-
-    public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) => _inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
-
-    public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => _inner.AbandonTaskActivityWorkItemAsync(workItem);
+    public override int MaxConcurrentTaskActivityWorkItems => _maxActivities;
 
     public Task CreateTaskOrchestrationAsync(TaskMessage creationMessage) => _inner.CreateTaskOrchestrationAsync(creationMessage);
 

@@ -42,7 +42,7 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         var service = CreateService(options, loggerFactory);
-        await service.CreateIfNotExistsAsync().ConfigureAwait(false);
+        await service.Dispatched.CreateIfNotExistsAsync().ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -53,8 +53,8 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
             k.Listen(System.Net.IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(service);
-        builder.Services.AddSingleton((IOrchestrationServiceClient)service);
+        builder.Services.AddSingleton(service.Dispatched);
+        builder.Services.AddSingleton(service.Client);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var app = builder.Build();
         app.MapGrpcService<TaskHubGrpcServer>();
@@ -64,10 +64,22 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
         return new LocalDurableTaskHost(app, new Uri(address));
     }
 
-    private static IOrchestrationService CreateService(LocalDurableTaskOptions options, ILoggerFactory loggerFactory) => options.Backend switch
+    // The sidecar's dispatchers get the backend through SidecarOrchestrationService (safe to stop during its start); its
+    // API calls (start, raise, query, purge) get the backend itself, whose client interfaces it looks for.
+    private static (IOrchestrationService Dispatched, IOrchestrationServiceClient Client) CreateService(LocalDurableTaskOptions options, ILoggerFactory loggerFactory)
     {
-        DurableBackend.InMemory => new InMemoryBackend(loggerFactory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities),
-        DurableBackend.AzureStorage => new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        if (options.Backend == DurableBackend.InMemory)
+        {
+            var memory = new InMemoryBackend(loggerFactory, options.MaxConcurrentOrchestrations, options.MaxConcurrentActivities);
+            return (memory, memory);
+        }
+
+        if (options.Backend != DurableBackend.AzureStorage)
+        {
+            throw new InvalidOperationException($"Unknown Durable backend '{options.Backend}'.");
+        }
+
+        var storage = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = options.TaskHub,
             StorageAccountClientProvider = new StorageAccountClientProvider(options.StorageConnectionString is { Length: > 0 } connection
@@ -84,9 +96,9 @@ public sealed class LocalDurableTaskHost : IAsyncDisposable
             // One host per task hub on one machine: no app lease to wait for after a crash (Durable Functions uses it
             // to keep two deployments of one app apart).
             UseAppLease = false,
-        }),
-        _ => throw new InvalidOperationException($"Unknown Durable backend '{options.Backend}'."),
-    };
+        });
+        return (new SidecarOrchestrationService(storage), storage);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
