@@ -14,8 +14,7 @@ public sealed class SidecarOrchestrationServiceTests
     [Fact]
     public async Task Stop_WhileTheBackendIsStarting_WaitsForTheStartThenStopsIt()
     {
-        var backend = Backend.Create();
-        var service = new SidecarOrchestrationService(backend.Proxy);
+        var (backend, service) = Wrapped();
 
         var start = service.StartAsync();
         var stop = service.StopAsync();
@@ -24,48 +23,49 @@ public sealed class SidecarOrchestrationServiceTests
         await start;
         await stop;
 
-        Assert.Equal(1, backend.Starts);
-        Assert.Equal(1, backend.Stops);
+        backend.AssertCalls(starts: 1, stops: 1);
     }
 
     [Fact]
     public async Task Stop_BeforeAnyStart_DoesNotReachTheBackend_AndALaterStartDoesNothing()
     {
-        var backend = Backend.Create();
-        var service = new SidecarOrchestrationService(backend.Proxy);
+        var (backend, service) = Wrapped();
 
         await service.StopAsync(isForced: true);
         await service.StartAsync();
 
-        Assert.Equal(0, backend.Starts);
-        Assert.Equal(0, backend.Stops);
+        backend.AssertCalls(starts: 0, stops: 0);
     }
 
     [Fact]
     public async Task Stop_AfterAFailedStart_HasNothingToStop()
     {
-        var backend = Backend.Create();
-        var service = new SidecarOrchestrationService(backend.Proxy);
+        var (backend, service) = Wrapped();
         var start = service.StartAsync();
         backend.Started.SetException(new InvalidOperationException("storage unreachable"));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => start);
         await service.StopAsync();
 
-        Assert.Equal(0, backend.Stops);
+        backend.AssertCalls(starts: 1, stops: 0);
     }
 
     [Fact]
     public async Task Start_Twice_StartsTheBackendOnce()
     {
-        var backend = Backend.Create();
-        var service = new SidecarOrchestrationService(backend.Proxy);
+        var (backend, service) = Wrapped();
         backend.Started.SetResult();
 
         await service.StartAsync();
         await service.StartAsync();
 
-        Assert.Equal(1, backend.Starts);
+        backend.AssertCalls(starts: 1, stops: 0);
+    }
+
+    private static (Backend Backend, SidecarOrchestrationService Service) Wrapped()
+    {
+        var backend = Backend.Create();
+        return (backend, new SidecarOrchestrationService(backend.Proxy));
     }
 
     /// <summary>
@@ -81,6 +81,12 @@ public sealed class SidecarOrchestrationServiceTests
         public int Stops { get; private set; }
 
         public IOrchestrationService Proxy { get; private set; } = null!;
+
+        public void AssertCalls(int starts, int stops)
+        {
+            Assert.Equal(starts, Starts);
+            Assert.Equal(stops, Stops);
+        }
 
         public static Backend Create()
         {
