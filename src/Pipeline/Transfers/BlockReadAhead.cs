@@ -19,6 +19,9 @@ public readonly record struct ReadBlock(byte[] Buffer, int Length, long Offset)
 /// the consumer: memory is <c>blockCount × blockSize</c> whatever the stream's length, and the reader waits when the
 /// consumer holds them all. A read error reaches the consumer at the block where it happened; disposing stops the reader
 /// and returns the buffers (the consumer must not use a block after that).
+/// An observer (a running hash) sees each block on a task of its own, in order, while the reader goes on to the next: on
+/// two cores a hash inside the read loop put its 0.8 s/GiB on every block's path. The end of the stream is reported only
+/// after the observer has seen the last block.
 /// </summary>
 public sealed class BlockReadAhead : IAsyncDisposable
 {
@@ -31,13 +34,15 @@ public sealed class BlockReadAhead : IAsyncDisposable
     private readonly Action<ReadOnlySpan<byte>>? _observe;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _reader;
+    private Task _observing = Task.CompletedTask;
+    private byte[]? _observedBuffer;
     private int _disposed;
 
     /// <summary>Starts reading <paramref name="source"/> from its current position.</summary>
     /// <param name="source">The stream to read to its end.</param>
     /// <param name="blockSize">The size of each block (the last may be shorter).</param>
     /// <param name="blockCount">How many blocks exist at once (at least 2: one being read, one being consumed).</param>
-    /// <param name="observe">Sees every block in order on the reading side, before the consumer does (for a running hash).</param>
+    /// <param name="observe">Sees every block in order, beside the consumer, before the end is reported (for a running hash).</param>
     /// <param name="ownsSource">Dispose <paramref name="source"/> with this.</param>
     public BlockReadAhead(Stream source, int blockSize, int blockCount, Action<ReadOnlySpan<byte>>? observe = null, bool ownsSource = false)
     {
@@ -89,6 +94,7 @@ public sealed class BlockReadAhead : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         await _reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _observing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // it may still read a buffer
         foreach (var buffer in _buffers)
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -110,6 +116,11 @@ public sealed class BlockReadAhead : IAsyncDisposable
             while (true)
             {
                 var buffer = await _free.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (ReferenceEquals(buffer, _observedBuffer))
+                {
+                    await _observing.ConfigureAwait(false); // the consumer gave it back before the observer was done with it
+                }
+
                 var filled = 0;
                 int read;
                 while (filled < _blockSize && (read = await _source.ReadAsync(buffer.AsMemory(filled, _blockSize - filled), cancellationToken).ConfigureAwait(false)) > 0)
@@ -119,7 +130,14 @@ public sealed class BlockReadAhead : IAsyncDisposable
 
                 if (filled > 0)
                 {
-                    _observe?.Invoke(buffer.AsSpan(0, filled));
+                    if (_observe is { } observe)
+                    {
+                        await _observing.ConfigureAwait(false); // one block at a time, in order
+                        var (observed, length) = (buffer, filled);
+                        _observedBuffer = observed;
+                        _observing = Task.Run(() => observe(observed.AsSpan(0, length)), CancellationToken.None);
+                    }
+
                     _filled.Writer.TryWrite(new ReadBlock(buffer, filled, offset));
                     offset += filled;
                 }
@@ -130,6 +148,7 @@ public sealed class BlockReadAhead : IAsyncDisposable
                 }
             }
 
+            await _observing.ConfigureAwait(false);
             _filled.Writer.TryComplete();
         }
         catch (Exception ex)

@@ -4,7 +4,8 @@ namespace HeyGenRender.Pipeline.Transfers;
 /// A read-only stream of known length over a source opened at an offset (a blob GET), read ahead in blocks by
 /// <see cref="BlockReadAhead"/> so the source's reads overlap the consumer's writes. Setting <see cref="Position"/> reopens
 /// the source there, so a consumer that rewinds to retry (the HeyGen client's <c>PUT</c>) still can. Given a
-/// <see cref="RunningSha256"/>, the reading side hashes every block as it arrives, so the hash costs no pass of its own.
+/// <see cref="RunningSha256"/>, every block is hashed as it arrives, beside the consumer, so the hash costs no pass of its
+/// own; the last read (the one that returns 0) returns only once the hash has seen every byte.
 /// </summary>
 public sealed class ReadAheadStream : Stream
 {
@@ -66,8 +67,14 @@ public sealed class ReadAheadStream : Stream
     /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (buffer.IsEmpty || _position >= _length)
+        if (buffer.IsEmpty)
         {
+            return 0;
+        }
+
+        if (_position >= _length)
+        {
+            await ReadToTheEndAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
 
@@ -145,6 +152,28 @@ public sealed class ReadAheadStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>Waits for the read-ahead to report the source's end, which comes after its observer (the hash) is done.</summary>
+    private async ValueTask ReadToTheEndAsync(CancellationToken cancellationToken)
+    {
+        if (_ahead is null)
+        {
+            return;
+        }
+
+        if (_current is { } done)
+        {
+            _ahead.Release(done);
+            _current = null;
+            _used = 0;
+        }
+
+        if (await _ahead.ReadAsync(cancellationToken).ConfigureAwait(false) is { } more)
+        {
+            _ahead.Release(more);
+            throw new InvalidDataException($"The source gave more than its {_length} bytes.");
+        }
     }
 
     private async ValueTask StopAsync()

@@ -35,6 +35,68 @@ public sealed class BlockReadAheadTests
     }
 
     [Fact]
+    public async Task ReadAsync_ObserverStillBusy_ConsumerGetsTheBlockButNotTheEnd()
+    {
+        var data = Bytes(1000);
+        using var observerMayGo = new ManualResetEventSlim();
+        var observed = new MemoryStream();
+        await using var ahead = new BlockReadAhead(new MemoryStream(data), blockSize: 1000, blockCount: 2, observe: s =>
+        {
+            observerMayGo.Wait();
+            observed.Write(s);
+        });
+
+        try
+        {
+            // The hash runs beside the consumer: the block arrives while its observer is held (an observer inside the
+            // read loop would hold it back until the guard's timeout).
+            var block = (await ahead.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)))!.Value;
+            Assert.Equal(data, block.Memory.ToArray());
+            ahead.Release(block);
+
+            // The end means every byte was observed (the caller takes the hash right after it).
+            var end = ahead.ReadAsync().AsTask();
+            Assert.False(end.IsCompleted);
+            observerMayGo.Set();
+            Assert.Null(await end);
+        }
+        finally
+        {
+            observerMayGo.Set(); // the dispose waits for the observer
+        }
+
+        Assert.Equal(data, observed.ToArray());
+    }
+
+    [Fact]
+    public async Task ReadAsync_ConsumerReleasesBlocksOutOfOrder_ObserverStillSeesEveryByteOnce()
+    {
+        // A buffer handed back while the observer still reads it must not be refilled under it.
+        var data = Bytes(200 * 1000);
+        var observed = new MemoryStream();
+        await using var ahead = new BlockReadAhead(new TrickleStream(data, 1000), blockSize: 1000, blockCount: 2, observe: s => observed.Write(s));
+        var copy = new MemoryStream();
+        ReadBlock? held = null;
+        while (await ahead.ReadAsync() is { } block)
+        {
+            copy.Write(block.Memory.Span);
+            if (held is { } older)
+            {
+                ahead.Release(block);
+                ahead.Release(older);
+                held = null;
+            }
+            else
+            {
+                held = block;
+            }
+        }
+
+        Assert.Equal(data, copy.ToArray());
+        Assert.Equal(data, observed.ToArray());
+    }
+
+    [Fact]
     public async Task ReadAsync_ConsumerHoldsEveryBlock_SourceIsReadNoFurther()
     {
         var source = new TrickleStream(Bytes(100_000), 1000);
@@ -110,6 +172,20 @@ public sealed class BlockReadAheadTests
         Assert.Equal(data.AsSpan(20_000).ToArray(), tail.ToArray());
         Assert.Equal([0L, 0L, 20_000L], opened);
         Assert.Equal(SHA256.HashData(data), SHA256.HashData(whole.ToArray()));
+    }
+
+    [Fact]
+    public async Task ReadAheadStream_SourceLongerThanItsLength_TheLastReadSaysSo()
+    {
+        var data = Bytes(5000);
+        await using var stream = new ReadAheadStream(
+            (offset, _) => Task.FromResult<Stream>(new MemoryStream(data, (int)offset, data.Length - (int)offset)),
+            length: 4000,
+            blockSize: 1000,
+            blockCount: 2);
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => stream.CopyToAsync(Stream.Null));
+        Assert.Equal("The source gave more than its 4000 bytes.", error.Message);
     }
 
     /// <summary>Gives at most <c>piece</c> bytes per read, like a network stream; can fail at an offset.</summary>
