@@ -66,6 +66,10 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             ["CPU per render: serve (s)", Cell("webhooks", "serve_cpu_s_per_render", "0.000"), Cell("polling", "serve_cpu_s_per_render", "0.000"), "", "user + system, serve and its children"],
             ["CPU per render: Azurite (s)", Cell("webhooks", "azurite_cpu_s_per_render", "0.000"), Cell("polling", "azurite_cpu_s_per_render", "0.000"), "", ""],
             ["CPU floor ÷ ideal", Cell("webhooks", "cpu_floor_ratio", "0.00"), Cell("polling", "cpu_floor_ratio", "0.00"), "", $"(serve + Azurite CPU) ÷ {Environment.ProcessorCount} cores ÷ ideal: the makespan ratio no scheduling can beat on this machine"],
+            ["makespan, start-up (s)", Cell("webhooks", "startup_s", "0.00"), Cell("polling", "startup_s", "0.00"), Cell("cli", "startup_s", "0.00"), $"first render started → the {ConcurrencyLimit}th create: the first slots filled"],
+            ["of which starting the renders (s)", Cell("webhooks", "posted_s", "0.00"), Cell("polling", "posted_s", "0.00"), "", $"the {Jobs} `POST /api/renders`, ten at a time, answered"],
+            ["makespan, hand-overs (s)", Cell("webhooks", "handover_chain_s", "0.00"), Cell("polling", "handover_chain_s", "0.00"), Cell("cli", "handover_chain_s", "0.00"), $"→ HeyGen's last completion, less start-up and {Math.Ceiling(Jobs / (double)ConcurrencyLimit):0}·T: what slots stood idle between jobs"],
+            ["makespan, tail (s)", Cell("webhooks", "tail_s", "0.00"), Cell("polling", "tail_s", "0.00"), Cell("cli", "tail_s", "0.00"), "HeyGen's last completion → the last result stored (its detection, download, manifest)"],
             ["slot hand-over p50 (s)", Cell("webhooks", "handover_p50_s", "0.00"), Cell("polling", "handover_p50_s", "0.00"), Cell("cli", "handover_p50_s", "0.00"), "HeyGen completion → next create"],
             ["slot hand-over p95 (s)", Cell("webhooks", "handover_p95_s", "0.00"), Cell("polling", "handover_p95_s", "0.00"), Cell("cli", "handover_p95_s", "0.00"), ""],
             ["videos stored / completed", Cell("webhooks", "completed", "0"), Cell("polling", "completed", "0"), Cell("cli", "completed", "0"), $"{Jobs}"],
@@ -100,6 +104,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             ? await RunCliStyleAsync(proxy.Address, heyGen.ApiKey, clock, cancellationToken)
             : await RunServeAsync(variant, rep, heyGen, proxy, clock, cancellationToken);
         Analyse(proxy.Requests, figures);
+        Decompose(figures);
         if (variant == "webhooks")
         {
             // Deliveries serve did not answer 2xx: each costs a retry (1 s, 2 s, 4 s … later) on the detection path.
@@ -155,6 +160,8 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             ids.AddRange(await Task.WhenAll(chunk.Select(i => renders.StartAsync(spec, $"bench-{variant}-{rep}-{i}-{Guid.NewGuid():N}", cancellationToken))));
         }
 
+        var posted = clock.Elapsed - started;
+
         // Done when every render has written result.json or error.json under its id in the renders container.
         var blobs = new BlobContainerClient(azurite.ConnectionString, container);
         var finished = new Dictionary<string, (TimeSpan At, bool Ok)>();
@@ -198,6 +205,8 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             ["cpu_floor_ratio"] = (serveCpu + azuriteCpu) / Environment.ProcessorCount / (Math.Ceiling(Jobs / (double)ConcurrencyLimit) * RenderTime.TotalSeconds),
             ["makespan_s"] = makespan.TotalSeconds,
             ["makespan_ratio"] = makespan.TotalSeconds / (Math.Ceiling(Jobs / (double)ConcurrencyLimit) * RenderTime.TotalSeconds),
+            ["started_at_s"] = started.TotalSeconds,
+            ["posted_s"] = posted.TotalSeconds,
             ["completed"] = finished.Values.Count(f => f.Ok),
             ["failed"] = finished.Values.Count(f => !f.Ok),
         };
@@ -274,6 +283,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         {
             ["makespan_s"] = makespan.TotalSeconds,
             ["makespan_ratio"] = makespan.TotalSeconds / (Math.Ceiling(Jobs / (double)ConcurrencyLimit) * RenderTime.TotalSeconds),
+            ["started_at_s"] = started.TotalSeconds,
             ["completed"] = ok,
         };
     }
@@ -317,6 +327,8 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         var handovers = createStarts.Skip(ConcurrencyLimit).Select((start, k) => k < completed.Count ? (start - completed[k]).TotalSeconds : double.NaN)
             .Where(d => !double.IsNaN(d)).Order().ToList();
         figures["handover_p50_s"] = Percentiles.Of(handovers, 50);
+        figures["first_round_created_at_s"] = createStarts.Count >= ConcurrencyLimit ? createStarts[ConcurrencyLimit - 1].TotalSeconds : double.NaN;
+        figures["last_completion_at_s"] = completed.Count > 0 ? completed[^1].TotalSeconds : double.NaN;
         figures["handover_p95_s"] = Percentiles.Of(handovers, 95);
 
         // Detection in two parts: completion → the GET that confirms it (webhook or poll, dispatch, the render's episode,
@@ -351,6 +363,20 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         figures["detect_p50_s"] = Percentiles.Of(latencies, 50);
         figures["detect_p95_s"] = Percentiles.Of(latencies, 95);
         figures["detected"] = latencies.Count;
+    }
+
+    /// <summary>
+    /// The makespan in three parts that add up to it: start-up (until the first round's creates), the time slots stood
+    /// idle between a completion and the next create on the way to HeyGen's last completion, and the tail after it.
+    /// </summary>
+    private void Decompose(Dictionary<string, double> figures)
+    {
+        var started = figures["started_at_s"];
+        var startup = figures["first_round_created_at_s"] - started;
+        var toLastCompletion = figures["last_completion_at_s"] - started;
+        figures["startup_s"] = startup;
+        figures["handover_chain_s"] = toLastCompletion - startup - (Math.Ceiling(Jobs / (double)ConcurrencyLimit) * RenderTime.TotalSeconds);
+        figures["tail_s"] = figures["makespan_s"] - toLastCompletion;
     }
 
     [GeneratedRegex("\"(?:video_id|id)\"\\s*:\\s*\"(vid_[0-9a-f]+)\"")]
