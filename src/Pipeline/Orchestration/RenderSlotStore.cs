@@ -93,7 +93,18 @@ public class RenderSlotStore
                 _queued = [];
             }
 
-            await WriteBatchAsync(batch).ConfigureAwait(false);
+            try
+            {
+                await WriteBatchAsync(batch).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Never leave a caller waiting, nor the writer flag set with nobody writing.
+                foreach (var pending in batch)
+                {
+                    pending.Answer.TrySetException(ex);
+                }
+            }
         }
     }
 
