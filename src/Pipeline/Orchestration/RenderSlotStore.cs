@@ -99,7 +99,8 @@ public class RenderSlotStore
             }
             catch (Exception ex)
             {
-                // Never leave a caller waiting, nor the writer flag set with nobody writing.
+                // Nothing was written: every operation of the batch fails with it (each activity is retried), and the
+                // writer goes on with the next batch rather than leave its flag set with nobody writing.
                 foreach (var pending in batch)
                 {
                     pending.Answer.TrySetException(ex);
@@ -124,10 +125,10 @@ public class RenderSlotStore
             {
                 var (state, etag) = await ReadAsync(blob, CancellationToken.None).ConfigureAwait(false);
                 var answers = new SlotAnswer[batch.Count];
-                if (ApplyEach(batch, state, answers) is { } failed)
+                if (ApplyEach(batch, state, answers) is var (failed, error))
                 {
                     // That operation may have changed the state half way: it fails alone, the others apply again.
-                    failed.Answer.TrySetException(failed.Error!);
+                    failed.Answer.TrySetException(error);
                     batch.Remove(failed);
                     continue;
                 }
@@ -151,16 +152,6 @@ public class RenderSlotStore
                 // Another process changed the semaphore in between: back off a little (spread by attempt) and apply again.
                 await Task.Delay(TimeSpan.FromMilliseconds(5 * Math.Min(attempt, 20)), _time).ConfigureAwait(false);
             }
-            catch (Exception ex)
-            {
-                // Nothing was written: every operation of the batch fails with it, and each activity is retried.
-                foreach (var pending in batch)
-                {
-                    pending.Answer.TrySetException(ex);
-                }
-
-                return;
-            }
         }
     }
 
@@ -183,7 +174,8 @@ public class RenderSlotStore
         }
     }
 
-    private static PendingOperation? ApplyEach(List<PendingOperation> batch, RenderSlots state, SlotAnswer[] answers)
+    /// <summary>Applies the batch in order; the first operation that throws, with its exception, stops it.</summary>
+    private static (PendingOperation Failed, Exception Error)? ApplyEach(List<PendingOperation> batch, RenderSlots state, SlotAnswer[] answers)
     {
         for (var i = 0; i < batch.Count; i++)
         {
@@ -193,8 +185,7 @@ public class RenderSlotStore
             }
             catch (Exception ex)
             {
-                batch[i].Error = ex;
-                return batch[i];
+                return (batch[i], ex);
             }
         }
 
@@ -204,7 +195,5 @@ public class RenderSlotStore
     private sealed record PendingOperation(Func<RenderSlots, SlotAnswer> Operation, CancellationToken Cancellation)
     {
         public TaskCompletionSource<SlotAnswer> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Exception? Error { get; set; }
     }
 }

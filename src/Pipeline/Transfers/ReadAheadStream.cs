@@ -80,12 +80,7 @@ public sealed class ReadAheadStream : Stream
 
         if (_current is not { } block || _used == block.Length)
         {
-            if (_current is { } done)
-            {
-                _ahead!.Release(done);
-                _current = null;
-            }
-
+            ReleaseCurrent();
             if (_ahead is null)
             {
                 _hash?.Restart(_position);
@@ -162,17 +157,22 @@ public sealed class ReadAheadStream : Stream
             return;
         }
 
-        if (_current is { } done)
-        {
-            _ahead.Release(done);
-            _current = null;
-            _used = 0;
-        }
-
+        ReleaseCurrent();
         if (await _ahead.ReadAsync(cancellationToken).ConfigureAwait(false) is { } more)
         {
             _ahead.Release(more);
             throw new InvalidDataException($"The source gave more than its {_length} bytes.");
+        }
+    }
+
+    /// <summary>Gives the block being read back to the read-ahead.</summary>
+    private void ReleaseCurrent()
+    {
+        if (_current is { } done)
+        {
+            _ahead!.Release(done);
+            _current = null;
+            _used = 0;
         }
     }
 
