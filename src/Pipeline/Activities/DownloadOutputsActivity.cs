@@ -1,6 +1,7 @@
 using System.Net;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
@@ -33,7 +34,6 @@ public sealed partial class DownloadOutputsActivity(
         ArgumentNullException.ThrowIfNull(input);
         trust.EnsureMayWrite(input.Output, input.RenderId);
         var container = blobs.GetBlobContainerClient(input.Output.Container);
-        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var outputs = await reader.ReadOutputsAsync(input.Job, cancellationToken);
         var several = outputs.Count > 1;
         var refreshes = 0;
@@ -78,8 +78,14 @@ public sealed partial class DownloadOutputsActivity(
 
                     response.EnsureSuccessStatusCode();
                     await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                    var (sha, length, _) = await HttpToBlobTransfer.CopyAsync(body, response.Content.Headers.ContentLength, target, contentType, cancellationToken);
-                    await HttpToBlobTransfer.VerifyAsync(target, sha, length, cancellationToken);
+                    var (sha, length, existed) = await HttpToBlobTransfer.CopyAsync(body, response.Content.Headers.ContentLength, target, contentType, cancellationToken);
+                    if (existed)
+                    {
+                        // Another run committed it meanwhile: keep it only if it holds the same bytes. (A commit of
+                        // ours needs no check: it names exactly the blocks the service verified as we staged them.)
+                        await HttpToBlobTransfer.VerifyAsync(target, sha, length, cancellationToken);
+                    }
+
                     files.Add(new StoredFile(role, location, length, sha, language));
                     PipelineTelemetry.TransferSize.Add(length, new KeyValuePair<string, object?>("heygen_render.transfer.direction", "download"));
                     Log.Stored(logger, outputs[i].HeyGenId, role, location.ToString(), length);
@@ -135,6 +141,12 @@ public sealed partial class DownloadOutputsActivity(
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
+            // The first file a render stores may find its container missing; made here, not asked about before every file.
+            if (ex.ErrorCode != BlobErrorCode.BlobNotFound)
+            {
+                await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            }
+
             return null;
         }
     }

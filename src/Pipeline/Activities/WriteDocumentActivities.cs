@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Telemetry;
 using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Workflow;
@@ -97,16 +98,18 @@ internal static class RenderDocuments
     public static async Task<BlobLocation> WriteOnceAsync(BlobServiceClient blobs, BlobLocation location, object document, CancellationToken cancellationToken)
     {
         var container = blobs.GetBlobContainerClient(location.Container);
-        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         try
         {
-            await container.GetBlobClient(location.Name).UploadAsync(
-                BinaryData.FromObjectAsJson(document, s_json),
-                new BlobUploadOptions
-                {
-                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                },
+            await ContainerOnDemand.WriteAsync(
+                container,
+                () => container.GetBlobClient(location.Name).UploadAsync(
+                    BinaryData.FromObjectAsJson(document, s_json),
+                    new BlobUploadOptions
+                    {
+                        HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                        Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                    },
+                    cancellationToken),
                 cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)

@@ -56,19 +56,21 @@ public class RenderJobStore
     {
         var location = LocationFor(renderId);
         var container = _blobs.GetBlobContainerClient(location.Container);
-        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var blob = container.GetBlobClient(location.Name);
         var hash = Convert.ToHexStringLower(SHA256.HashData(utf8Json.Span));
         try
         {
-            await blob.UploadAsync(
-                BinaryData.FromBytes(utf8Json),
-                new BlobUploadOptions
-                {
-                    Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-                    HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                    Metadata = new Dictionary<string, string> { [HashMetadata] = hash },
-                },
+            await ContainerOnDemand.WriteAsync(
+                container,
+                () => blob.UploadAsync(
+                    BinaryData.FromBytes(utf8Json),
+                    new BlobUploadOptions
+                    {
+                        Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                        HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                        Metadata = new Dictionary<string, string> { [HashMetadata] = hash },
+                    },
+                    cancellationToken),
                 cancellationToken).ConfigureAwait(false);
             return JobStoreOutcome.Created;
         }

@@ -73,7 +73,7 @@ internal sealed class RenderHarness : IAsyncDisposable
 
     public static async Task<RenderHarness> StartAsync(
         AzuriteFixture azurite, Action<EmulatorOptions>? emulator = null, Action<RenderWorkflowOptions>? workflow = null, bool webhooks = true,
-        DurableBackend backend = DurableBackend.InMemory, Action<LocalDurableTaskOptions>? engine = null)
+        DurableBackend backend = DurableBackend.InMemory, Action<LocalDurableTaskOptions>? engine = null, string? extraOutputContainer = null)
     {
         var time = TimeProvider.System;
         var emulatorOptions = new EmulatorOptions { ApiKey = "test-key", RenderDuration = RenderDuration, RateLimitPerMinute = 0 };
@@ -87,6 +87,12 @@ internal sealed class RenderHarness : IAsyncDisposable
             RequestsContainer = AzuriteFixture.UniqueContainerName("requests"),
             WebhookEventsContainer = AzuriteFixture.UniqueContainerName("events"),
         };
+        if (extraOutputContainer is not null)
+        {
+            storage.OutputContainers.Add(storage.RendersContainer);
+            storage.OutputContainers.Add(extraOutputContainer);
+        }
+
         var secrets = new FixedSecrets();
         var counter = new ApiCallCounter();
         var durable = new LocalDurableTaskOptions
@@ -112,7 +118,7 @@ internal sealed class RenderHarness : IAsyncDisposable
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.RendersContainer)}"] = storage.RendersContainer,
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.RequestsContainer)}"] = storage.RequestsContainer,
             [$"{StorageOptions.SectionName}:{nameof(StorageOptions.WebhookEventsContainer)}"] = storage.WebhookEventsContainer,
-        }).Build());
+        }.Concat(storage.OutputContainers.Select((name, i) => KeyValuePair.Create<string, string?>($"{StorageOptions.SectionName}:{nameof(StorageOptions.OutputContainers)}:{i}", name)))).Build());
         services.AddLocalWebhookDispatch();
         services.AddTransient(_ => counter);
         services.AddHeyGenClient(o =>
@@ -180,7 +186,7 @@ internal sealed class RenderHarness : IAsyncDisposable
     }
 
     /// <summary>Stores the spec and starts a render, as the intake's start handler does.</summary>
-    public async Task<string> StartRenderAsync(string specJson, string? id = null, TimeSpan? timeout = null, int workflowRevision = RenderRequest.CurrentWorkflowRevision)
+    public async Task<string> StartRenderAsync(string specJson, string? id = null, TimeSpan? timeout = null, int workflowRevision = RenderRequest.CurrentWorkflowRevision, string? outputContainer = null)
     {
         id ??= RenderIds.New();
         var spec = RenderJobSpecParser.ParseValid(Encoding.UTF8.GetBytes(specJson));
@@ -191,7 +197,7 @@ internal sealed class RenderHarness : IAsyncDisposable
             RenderId = id,
             Kind = spec.Kind,
             JobBlob = jobBlob,
-            Output = new OutputLocation(Storage.RendersContainer, id),
+            Output = new OutputLocation(outputContainer ?? Storage.RendersContainer, id),
             WaitMode = spec.Wait.Mode,
             Timeout = timeout ?? spec.Wait.Timeout,
             WorkflowRevision = workflowRevision,

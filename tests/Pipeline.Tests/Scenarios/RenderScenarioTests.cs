@@ -89,6 +89,27 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.DoesNotContain("sig=", stored.SerializedInput + stored.SerializedOutput + stored.SerializedCustomStatus, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Render_OutputContainerMissingOrDeletedMeanwhile_IsMadeByTheFirstFileStored()
+    {
+        var outputs = AzuriteFixture.UniqueContainerName("outputs");
+        await using var h = await RenderHarness.StartAsync(azurite, extraOutputContainer: outputs);
+        var container = h.Blobs.GetBlobContainerClient(outputs);
+        Assert.False(await container.ExistsAsync());
+
+        var first = await h.StartRenderAsync(AvatarSpec("auto"), outputContainer: outputs);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await Finish(h, first)).RuntimeStatus);
+        Assert.True(await container.GetBlobClient($"{first}/video.mp4").ExistsAsync());
+
+        // An operator deletes the container while the service runs: the next render's first file makes it again.
+        await container.DeleteAsync();
+        var second = await h.StartRenderAsync(AvatarSpec("auto"), outputContainer: outputs);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await Finish(h, second)).RuntimeStatus);
+        var result = Json((await container.GetBlobClient($"{second}/result.json").DownloadContentAsync()).Value.Content.ToString());
+        Assert.Equal("completed", result.GetProperty("status").GetString());
+        Assert.True(await container.GetBlobClient($"{second}/video.mp4").ExistsAsync());
+    }
+
     [Theory]
     [InlineData(DurableBackend.InMemory, 100)]
     [InlineData(DurableBackend.AzureStorage, 1000)] // serve's shipped polling interval, on Azurite
