@@ -51,6 +51,9 @@ internal sealed class CountingProxy : IAsyncDisposable
     /// <summary>Rewrite the upstream's own address in JSON answers to the proxy's.</summary>
     public bool RewriteUrls { get; set; }
 
+    /// <summary>Keep the head of JSON answers in the log (false: every answer streams through untouched).</summary>
+    public bool RecordResponseHead { get; set; } = true;
+
     public static async Task<CountingProxy> StartAsync(Uri target, Stopwatch clock)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -79,7 +82,8 @@ internal sealed class CountingProxy : IAsyncDisposable
     {
         var started = _clock.Elapsed;
         var request = context.Request;
-        var pathAndQuery = request.Path + request.QueryString;
+        // The target exactly as sent: a decoded and re-encoded path could differ from what a shared-key signature covers.
+        var pathAndQuery = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.Path + request.QueryString).ToString();
         using var outgoing = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(_target, pathAndQuery.TrimStart('/')));
         if (request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0)
         {
@@ -123,7 +127,7 @@ internal sealed class CountingProxy : IAsyncDisposable
             }
 
             var isJson = response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true;
-            if (isJson)
+            if (isJson && RecordResponseHead)
             {
                 // API answers are small: keep their head so callers can find ids without parsing twice.
                 var body = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);

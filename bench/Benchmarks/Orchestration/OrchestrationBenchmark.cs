@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Azure.Storage.Blobs;
 using HeyGen.Emulator;
 using HeyGenRender.Benchmarks.Harness;
 using HeyGenRender.LocalAzurite;
@@ -36,6 +35,9 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             "*CLI-style*: one independent worker per job (simulated in one process, each with its own HttpClient): create (on 429 wait Retry-After), " +
             "then GET the video with backoff 2 s doubling to 30 s, ±20 % jitter, then GET the video_url. " +
             "Calls counted at a proxy in front of the emulator (`/v3/…` requests; downloads of `video_url` counted apart). " +
+            "`serve` reaches its Azurite through counting proxies too (blob, queue, table): they give the storage requests per render, " +
+            "split into the Durable engine's (its task hub's queues, tables and blobs) and the pipeline's own blobs, and the moment each result.json is stored, " +
+            "so the harness never lists blobs; the makespan ends at the last of those. " +
             "Detection latency: HeyGen completion (create answer + T) to the start of the video download. " +
             $"{(options.Quick ? 1 : options.Repetitions)} run(s) per variant, interleaved; min / median / max over runs.");
 
@@ -66,6 +68,15 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             ["CPU per render: serve (s)", Cell("webhooks", "serve_cpu_s_per_render", "0.000"), Cell("polling", "serve_cpu_s_per_render", "0.000"), "", "user + system, serve and its children"],
             ["CPU per render: Azurite (s)", Cell("webhooks", "azurite_cpu_s_per_render", "0.000"), Cell("polling", "azurite_cpu_s_per_render", "0.000"), "", ""],
             ["CPU floor ÷ ideal", Cell("webhooks", "cpu_floor_ratio", "0.00"), Cell("polling", "cpu_floor_ratio", "0.00"), "", $"(serve + Azurite CPU) ÷ {Environment.ProcessorCount} cores ÷ ideal: the makespan ratio no scheduling can beat on this machine"],
+            ["storage requests per render", Cell("webhooks", "storage_per_render", "0"), Cell("polling", "storage_per_render", "0"), "", "every request serve made to Azurite, engine and pipeline, until the last result"],
+            ["of which Durable queue writes", Cell("webhooks", "durable_queue_writes_per_render", "0.0"), Cell("polling", "durable_queue_writes_per_render", "0.0"), "", "messages sent, deleted and made visible again (control and work-item queues)"],
+            ["of which Durable queue reads", Cell("webhooks", "durable_queue_reads_per_render", "0.0"), Cell("polling", "durable_queue_reads_per_render", "0.0"), "", "receives, empty polls included"],
+            ["of which Durable table writes", Cell("webhooks", "durable_table_writes_per_render", "0.0"), Cell("polling", "durable_table_writes_per_render", "0.0"), "", "history batches and instance-row updates"],
+            ["of which Durable table reads", Cell("webhooks", "durable_table_reads_per_render", "0.0"), Cell("polling", "durable_table_reads_per_render", "0.0"), "", "history loads and instance queries"],
+            ["of which Durable blobs", Cell("webhooks", "durable_blob_per_render", "0.0"), Cell("polling", "durable_blob_per_render", "0.0"), "", "partition leases and large messages"],
+            ["of which the pipeline's blob writes", Cell("webhooks", "pipeline_blob_writes_per_render", "0.0"), Cell("polling", "pipeline_blob_writes_per_render", "0.0"), "", "job spec, output claim, slots, job index, outputs, result.json"],
+            ["of which the pipeline's blob reads", Cell("webhooks", "pipeline_blob_reads_per_render", "0.0"), Cell("polling", "pipeline_blob_reads_per_render", "0.0"), "", ""],
+            ["storage requests per second, serve idle", Cell("webhooks", "storage_idle_per_s", "0.0"), Cell("polling", "storage_idle_per_s", "0.0"), "", $"the {IdleWindow.TotalSeconds:0} s before the renders start: the engine's polling"],
             ["makespan, start-up (s)", Cell("webhooks", "startup_s", "0.00"), Cell("polling", "startup_s", "0.00"), Cell("cli", "startup_s", "0.00"), $"first render started → the {ConcurrencyLimit}th create: the first slots filled"],
             ["of which starting the renders (s)", Cell("webhooks", "posted_s", "0.00"), Cell("polling", "posted_s", "0.00"), "", $"the {Jobs} `POST /api/renders`, ten at a time, answered"],
             ["makespan, hand-overs (s)", Cell("webhooks", "handover_chain_s", "0.00"), Cell("polling", "handover_chain_s", "0.00"), Cell("cli", "handover_chain_s", "0.00"), $"→ HeyGen's last completion, less start-up and {Math.Ceiling(Jobs / (double)ConcurrencyLimit):0}·T: what slots stood idle between jobs"],
@@ -132,10 +143,11 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         // Each run its own Azurite: the engine's cost grows with the history an account already holds, so a run after
         // another would measure the one before. And its own renders container, so no run's outputs are taken for another's.
         await using var azurite = await AzuriteServer.StartAsync(new AzuriteOptions { InstallRoot = options.RepoRoot }, cancellationToken: cancellationToken);
+        await using var storage = await StorageProxies.StartAsync(azurite.Endpoints, clock);
         var container = $"renders-{variant}-{rep}-{Guid.NewGuid().ToString("N")[..8]}";
         await using var serve = await ServeProcess.StartAsync(port, new Dictionary<string, string>
         {
-            ["Storage__ConnectionString"] = azurite.ConnectionString,
+            ["Storage__ConnectionString"] = storage.ConnectionString,
             ["Storage__RendersContainer"] = container,
             ["HeyGen__Endpoint"] = proxy.Address.AbsoluteUri,
             ["Secrets__HeyGenApiKey"] = heyGen.ApiKey,
@@ -148,6 +160,13 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var renders = new RenderClient(http, serve.BaseAddress);
+        // serve idle first: what the engine's polling costs with nothing to do.
+        storage.Clear();
+        var idleFrom = clock.Elapsed;
+        await Task.Delay(IdleWindow, cancellationToken);
+        var idleRequests = storage.Blob.Requests.Count + storage.Queue.Requests.Count + storage.Table.Requests.Count;
+        var idleSeconds = (clock.Elapsed - idleFrom).TotalSeconds;
+        storage.Clear();
         proxy.Clear();
         var azuritePid = azurite.ProcessId ?? throw new InvalidOperationException("The run's Azurite was not started by it.");
         var serveCpuBefore = ProcessCpu.OfTree(serve.ProcessId);
@@ -162,24 +181,19 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
 
         var posted = clock.Elapsed - started;
 
-        // Done when every render has written result.json or error.json under its id in the renders container.
-        var blobs = new BlobContainerClient(azurite.ConnectionString, container);
+        // Done when every render has stored result.json or error.json under its id in the renders container: the
+        // moment Azurite answered that PUT, as the blob proxy saw it (no listing, which would load Azurite itself).
         var finished = new Dictionary<string, (TimeSpan At, bool Ok)>();
+        var documents = DocumentPath(container);
         var deadline = clock.Elapsed + TimeSpan.FromSeconds(RenderTime.TotalSeconds * Jobs / ConcurrencyLimit * 4 + 120);
         while (finished.Count < ids.Count && clock.Elapsed < deadline)
         {
-            await Task.Delay(250, cancellationToken);
-            if (!await blobs.ExistsAsync(cancellationToken))
+            await Task.Delay(100, cancellationToken);
+            foreach (var put in storage.Blob.Requests.Where(r => r.Method == "PUT" && r.Status == 201))
             {
-                continue;
-            }
-
-            await foreach (var item in blobs.GetBlobsAsync(cancellationToken: cancellationToken))
-            {
-                var slash = item.Name.IndexOf('/');
-                if (slash > 0 && (item.Name.EndsWith("/result.json", StringComparison.Ordinal) || item.Name.EndsWith("/error.json", StringComparison.Ordinal)))
+                if (documents.Match(put.Path) is { Success: true } match)
                 {
-                    finished.TryAdd(item.Name[..slash], (clock.Elapsed, item.Name.EndsWith("/result.json", StringComparison.Ordinal)));
+                    finished.TryAdd(match.Groups["id"].Value, (put.FinishedAt, match.Groups["doc"].Value == "result"));
                 }
             }
         }
@@ -197,7 +211,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         var makespan = (finished.Count == 0 ? clock.Elapsed : finished.Values.Max(f => f.At)) - started;
         var serveCpu = (ProcessCpu.OfTree(serve.ProcessId) - serveCpuBefore).TotalSeconds;
         var azuriteCpu = (ProcessCpu.OfTree(azuritePid) - azuriteCpuBefore).TotalSeconds;
-        return new Dictionary<string, double>
+        var figures = new Dictionary<string, double>
         {
             // CPU the workflow costs on this machine (serve and its storage): what bounds the makespan when the cores are busy.
             ["serve_cpu_s_per_render"] = serveCpu / Jobs,
@@ -209,7 +223,55 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             ["posted_s"] = posted.TotalSeconds,
             ["completed"] = finished.Values.Count(f => f.Ok),
             ["failed"] = finished.Values.Count(f => !f.Ok),
+            ["storage_idle_per_s"] = idleRequests / idleSeconds,
         };
+        AnalyseStorage(storage, serve.TaskHub, started + makespan, figures);
+        return figures;
+    }
+
+    private TimeSpan IdleWindow => options.Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(10);
+
+    /// <summary><c>/devstoreaccount1/{container}/{render id}/result.json</c> (or error.json), query aside.</summary>
+    private static Regex DocumentPath(string container) =>
+        new($"^/{AzuriteServer.AccountName}/{Regex.Escape(container)}/(?<id>[^/?]+)/(?<doc>result|error)\\.json(?:\\?|$)", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// What serve asked of storage per render, from the proxies' logs up to the last result: the Durable engine's
+    /// queues, tables and blobs (named after its task hub; its history batches go to <c>$batch</c>) apart from the
+    /// pipeline's own blobs (jobs, slots, outputs, results). A receive that finds no message is counted as a read too.
+    /// </summary>
+    private void AnalyseStorage(StorageProxies storage, string taskHub, TimeSpan until, Dictionary<string, double> figures)
+    {
+        bool Durable(string path)
+        {
+            var name = path.Split('/', 4) is { Length: > 2 } parts ? parts[2] : "";
+            return name.StartsWith(taskHub, StringComparison.OrdinalIgnoreCase) || name.StartsWith("$batch", StringComparison.Ordinal);
+        }
+
+        static bool Read(ProxiedRequest r) => r.Method is "GET" or "HEAD";
+        List<ProxiedRequest> Of(CountingProxy proxy) => [.. proxy.Requests.Where(r => r.StartedAt <= until)];
+        var blobs = Of(storage.Blob);
+        var queues = Of(storage.Queue);
+        var tables = Of(storage.Table);
+
+        // BENCH_STORAGE_LOG_FILE: every request of the run appended to this file (service, start, method, status, target).
+        if (Environment.GetEnvironmentVariable("BENCH_STORAGE_LOG_FILE") is { Length: > 0 } file)
+        {
+            File.AppendAllLines(file, new[] { ("blob", blobs), ("queue", queues), ("table", tables) }
+                .SelectMany(s => s.Item2.Select(r => (Service: s.Item1, Request: r)))
+                .OrderBy(x => x.Request.StartedAt)
+                .Select(x => FormattableString.Invariant($"{x.Service}\t{x.Request.StartedAt.TotalSeconds:0.000}\t{x.Request.Method}\t{x.Request.Status}\t{x.Request.Path}")));
+        }
+        double PerRender(int count) => count / (double)Jobs;
+        figures["storage_per_render"] = PerRender(blobs.Count + queues.Count + tables.Count);
+        figures["durable_queue_writes_per_render"] = PerRender(queues.Count(r => Durable(r.Path) && !Read(r)));
+        figures["durable_queue_reads_per_render"] = PerRender(queues.Count(r => Durable(r.Path) && Read(r)));
+        figures["durable_table_writes_per_render"] = PerRender(tables.Count(r => Durable(r.Path) && !Read(r)));
+        figures["durable_table_reads_per_render"] = PerRender(tables.Count(r => Durable(r.Path) && Read(r)));
+        figures["durable_blob_per_render"] = PerRender(blobs.Count(r => Durable(r.Path)));
+        figures["pipeline_blob_writes_per_render"] = PerRender(blobs.Count(r => !Durable(r.Path) && !Read(r)));
+        figures["pipeline_blob_reads_per_render"] = PerRender(blobs.Count(r => !Durable(r.Path) && Read(r)));
+        figures["other_storage_per_render"] = PerRender(queues.Count(r => !Durable(r.Path)) + tables.Count(r => !Durable(r.Path)));
     }
 
     /// <summary>One worker per job, each on its own, as separate <c>heygen video create … --wait</c> processes would be.</summary>
