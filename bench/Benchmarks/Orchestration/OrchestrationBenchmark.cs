@@ -262,6 +262,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
                 .OrderBy(x => x.Request.StartedAt)
                 .Select(x => FormattableString.Invariant($"{x.Service}\t{x.Request.StartedAt.TotalSeconds:0.000}\t{x.Request.Method}\t{x.Request.Status}\t{x.Request.Path}")));
         }
+
         double PerRender(int count) => count / (double)Jobs;
         figures["storage_per_render"] = PerRender(blobs.Count + queues.Count + tables.Count);
         figures["durable_queue_writes_per_render"] = PerRender(queues.Count(r => Durable(r.Path) && !Read(r)));

@@ -1,10 +1,10 @@
 using System.Net;
 using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using HeyGenRender.Pipeline.Jobs;
 using HeyGenRender.Pipeline.Orchestration;
+using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Telemetry;
 using HeyGenRender.Pipeline.Transfers;
 using HeyGenRender.Pipeline.Trust;
@@ -142,11 +142,7 @@ public sealed partial class DownloadOutputsActivity(
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
             // The first file a render stores may find its container missing; made here, not asked about before every file.
-            if (ex.ErrorCode != BlobErrorCode.BlobNotFound)
-            {
-                await blob.GetParentBlobContainerClient().CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            }
-
+            await ContainerOnDemand.MakeUnlessOnlyTheBlobIsMissingAsync(blob.GetParentBlobContainerClient(), ex, cancellationToken);
             return null;
         }
     }

@@ -11,10 +11,23 @@ namespace HeyGenRender.Pipeline.Storage;
 /// </summary>
 public static class ContainerOnDemand
 {
-    /// <summary>True for a 404 that says the container is missing (not the blob).</summary>
-    /// <param name="error">A failed storage request.</param>
-    public static bool IsContainerNotFound(RequestFailedException error) =>
-        error is { Status: 404 } && error.ErrorCode == BlobErrorCode.ContainerNotFound;
+    /// <summary>
+    /// After a read of a blob in <paramref name="container"/> answered 404: creates the container unless the answer
+    /// says only the blob is missing (a HEAD's 404 may carry no error code, and then the container is made to be sure),
+    /// so that the writes which follow the read find it.
+    /// </summary>
+    /// <param name="container">The blob's container.</param>
+    /// <param name="notFound">The read's 404.</param>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    public static async Task MakeUnlessOnlyTheBlobIsMissingAsync(BlobContainerClient container, RequestFailedException notFound, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(notFound);
+        if (notFound.ErrorCode != BlobErrorCode.BlobNotFound)
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Runs <paramref name="write"/>; if the container is missing, creates it and runs the write once more.</summary>
     /// <param name="container">Where the write goes.</param>
@@ -30,7 +43,7 @@ public static class ContainerOnDemand
         {
             return await write().ConfigureAwait(false);
         }
-        catch (RequestFailedException ex) when (IsContainerNotFound(ex))
+        catch (RequestFailedException ex) when (ex is { Status: 404 } && ex.ErrorCode == BlobErrorCode.ContainerNotFound)
         {
             await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             return await write().ConfigureAwait(false);
