@@ -13,8 +13,8 @@ namespace HeyGenRender.Pipeline.Api;
 /// <summary>
 /// Starts a render from a job spec, for the HTTP API and the inbox alike (and so for the CLI and the Functions app):
 /// validates it (parse, the trust rules of <see cref="StorageTrustPolicy"/>, asset existence, the output folder's claim),
-/// stores it once at <c>renders/{id}/job.json</c>, and schedules the orchestration with a
-/// <see cref="RenderRequest"/> that carries only references. Starting the same id twice is safe.
+/// stores it once at <c>renders/{id}/job.json</c>, plans it (<see cref="RenderPlanner"/>), and schedules the orchestration
+/// with a <see cref="RenderRequest"/> that carries the references and the plan. Starting the same id twice is safe.
 /// </summary>
 public partial class RenderStarter
 {
@@ -26,6 +26,7 @@ public partial class RenderStarter
     private readonly JobAssetChecker _assets;
     private readonly StorageTrustPolicy _trust;
     private readonly OutputFolderClaims _claims;
+    private readonly RenderPlanner _planner;
     private readonly ILogger<RenderStarter> _logger;
 
     /// <summary>Creates the starter.</summary>
@@ -34,9 +35,11 @@ public partial class RenderStarter
     /// <param name="assets">Checks the blob assets exist.</param>
     /// <param name="trust">What a job may read and write.</param>
     /// <param name="claims">Gives custom output folders to one render each.</param>
+    /// <param name="planner">Plans each render from its spec and the workflow options.</param>
     /// <param name="logger">Logs.</param>
-    public RenderStarter(DurableTaskClient orchestrations, RenderJobStore jobs, JobAssetChecker assets, StorageTrustPolicy trust, OutputFolderClaims claims, ILogger<RenderStarter> logger)
+    public RenderStarter(DurableTaskClient orchestrations, RenderJobStore jobs, JobAssetChecker assets, StorageTrustPolicy trust, OutputFolderClaims claims, RenderPlanner planner, ILogger<RenderStarter> logger)
     {
+        ArgumentNullException.ThrowIfNull(planner);
         ArgumentNullException.ThrowIfNull(trust);
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(orchestrations);
@@ -48,6 +51,7 @@ public partial class RenderStarter
         _assets = assets;
         _trust = trust;
         _claims = claims;
+        _planner = planner;
         _logger = logger;
     }
 
@@ -105,10 +109,10 @@ public partial class RenderStarter
             return stored == JobStoreOutcome.AlreadyStoredDifferent ? StartOutcome.Conflict(renderId) : StartOutcome.Existing(renderId);
         }
 
-        var missing = await _assets.CheckAsync(spec, cancellationToken).ConfigureAwait(false);
-        if (missing.Count > 0)
+        var assets = await _assets.CheckAsync(spec, cancellationToken).ConfigureAwait(false);
+        if (assets.Errors.Count > 0)
         {
-            return StartOutcome.Invalid(renderId, missing);
+            return StartOutcome.Invalid(renderId, assets.Errors);
         }
 
         var output = new OutputLocation(spec.Output.Container, spec.Output.Prefix ?? renderId);
@@ -132,6 +136,7 @@ public partial class RenderStarter
             Timeout = spec.Wait.Timeout,
             Source = source,
             WorkflowRevision = RenderRequest.CurrentWorkflowRevision,
+            Plan = _planner.Plan(spec, spec.Wait.Mode, assets.LengthOf),
         };
 
         try

@@ -28,7 +28,8 @@ public static class IntakeServiceCollectionExtensions
     /// <see cref="SecretApiKeyProvider"/> as the <see cref="HeyGenApiKeyProvider"/>; binds <see cref="StorageOptions"/>,
     /// <see cref="SecretsOptions"/> and <see cref="WebhookIntakeOptions"/>; adds a <see cref="BlobServiceClient"/> from
     /// <see cref="StorageOptions"/> (with the registered <see cref="BlobClientOptions"/> if any) and <see cref="TimeProvider.System"/> unless already registered.
-    /// The host registers the <c>Microsoft.DurableTask.Client.DurableTaskClient</c> (scoped or singleton) and logging.
+    /// The host registers the <c>Microsoft.DurableTask.Client.DurableTaskClient</c> (scoped or singleton) and logging, and
+    /// calls <c>AddRenderWorkflow</c> for the <see cref="Workflow.RenderPlanner"/> the starter plans each render with.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration root.</param>

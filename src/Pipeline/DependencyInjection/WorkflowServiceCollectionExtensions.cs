@@ -35,6 +35,7 @@ public static class WorkflowServiceCollectionExtensions
         services.TryAddSingleton<AssetIndex>();
         services.TryAddSingleton<StorageTrustPolicy>();
         services.TryAddSingleton<RenderSlotStore>();
+        services.TryAddSingleton<RenderPlanner>();
         services.TryAddScoped<HeyGenJobReader>();
         services.TryAddScoped<PrepareRenderActivity>();
         services.TryAddScoped<UploadAssetActivity>();

@@ -77,8 +77,15 @@ public static class RenderOrchestrator
 
         private async Task<RenderOutcome> RenderAsync()
         {
-            Status(5, "reading the job");
-            _plan = await Guard(context.CallActivityAsync<RenderPlan>(RenderWorkflowNames.PrepareRender, request, s_retry));
+            if (request.Plan is { } plan)
+            {
+                _plan = plan; // revision 4: planned by the starter
+            }
+            else
+            {
+                Status(5, "reading the job");
+                _plan = await Guard(context.CallActivityAsync<RenderPlan>(RenderWorkflowNames.PrepareRender, request, s_retry));
+            }
 
             _stage = RenderStages.Upload;
             Status(10, $"{_plan.Assets.Count} asset(s)");

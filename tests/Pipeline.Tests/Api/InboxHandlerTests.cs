@@ -6,6 +6,7 @@ using HeyGenRender.Pipeline.Orchestration;
 using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Tests.Support;
 using HeyGenRender.Pipeline.Trust;
+using HeyGenRender.Pipeline.Workflow;
 using HeyGenRender.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -39,7 +40,7 @@ public sealed class InboxHandlerTests : IClassFixture<AzuriteFixture>, IAsyncLif
     {
         _orchestrations = await ScriptedRenderEngine.StartAsync();
         var options = Options.Create(_storage);
-        var starter = new RenderStarter(_orchestrations.Client, new RenderJobStore(_blobs, options), new JobAssetChecker(_blobs), new StorageTrustPolicy(Options.Create(_storage)), new OutputFolderClaims(_blobs, Options.Create(_storage)), NullLogger<RenderStarter>.Instance);
+        var starter = new RenderStarter(_orchestrations.Client, new RenderJobStore(_blobs, options), new JobAssetChecker(_blobs), new StorageTrustPolicy(Options.Create(_storage)), new OutputFolderClaims(_blobs, Options.Create(_storage)), new RenderPlanner(Options.Create(new RenderWorkflowOptions())), NullLogger<RenderStarter>.Instance);
         _inbox = new InboxHandler(_blobs, starter, options, new ManualTimeProvider(), NullLogger<InboxHandler>.Instance);
     }
 

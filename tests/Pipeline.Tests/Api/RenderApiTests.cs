@@ -42,7 +42,7 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>, IAsyncLifeti
     {
         _orchestrations = await ScriptedRenderEngine.StartAsync();
         var jobs = new RenderJobStore(_blobs, Options.Create(_storage));
-        var starter = new RenderStarter(_orchestrations.Client, jobs, new JobAssetChecker(_blobs), new StorageTrustPolicy(Options.Create(_storage)), new OutputFolderClaims(_blobs, Options.Create(_storage)), NullLogger<RenderStarter>.Instance);
+        var starter = new RenderStarter(_orchestrations.Client, jobs, new JobAssetChecker(_blobs), new StorageTrustPolicy(Options.Create(_storage)), new OutputFolderClaims(_blobs, Options.Create(_storage)), new RenderPlanner(Options.Create(new RenderWorkflowOptions())), NullLogger<RenderStarter>.Instance);
         _api = new RenderApi(starter, _orchestrations.Client);
     }
 
@@ -71,6 +71,37 @@ public sealed class RenderApiTests : IClassFixture<AzuriteFixture>, IAsyncLifeti
 
         var stored = await new RenderJobStore(_blobs, Options.Create(_storage)).ReadAsync(input.JobBlob);
         Assert.Equal("Hello.", ((AvatarVideoJob)stored.Job).Script);
+    }
+
+    // Revision 4: the starter plans the render from what it already checked (the spec, the assets' sizes), so the
+    // workflow needs no PrepareRender activity; the plan must be the one PrepareRender would have made.
+    [Fact]
+    public async Task StartAsync_Lipsync_PutsThePlanFromTheAssetSizesInTheInput()
+    {
+        var container = _blobs.GetBlobContainerClient(_storage.RequestsContainer);
+        await container.CreateIfNotExistsAsync();
+        await container.GetBlobClient("talk.mp4").UploadAsync(BinaryData.FromBytes(new byte[1_000]), overwrite: true);
+        await container.GetBlobClient("voice.mp3").UploadAsync(BinaryData.FromBytes(new byte[160_000]), overwrite: true); // 10 s at 128 kbit/s
+        var spec = $$"""
+            {"version": 1, "kind": "lipsync", "wait": {"mode": "auto"},
+             "lipsync": {"video": {"blob": "talk.mp4", "container": "{{_storage.RequestsContainer}}"}, "audio": {"blob": "voice.mp3", "container": "{{_storage.RequestsContainer}}" } } }
+            """;
+
+        var response = await _api.StartAsync(Body(spec), idempotencyKey: null);
+
+        Assert.Equal(202, response.StatusCode);
+        var instance = await _orchestrations.Client.GetInstanceAsync(Json(response).GetProperty("id").GetString()!, getInputsAndOutputs: true);
+        var input = JsonSerializer.Deserialize<RenderRequest>(instance!.SerializedInput!, OrchestrationJson.Options)!;
+        Assert.Equal(RenderRequest.CurrentWorkflowRevision, input.WorkflowRevision);
+        var plan = Assert.IsType<RenderPlan>(input.Plan);
+        Assert.Equal(RenderKind.Lipsync, plan.Kind);
+        Assert.Equal(WaitMode.Poll, plan.WaitMode); // HeyGen sends no lipsync webhook, whatever the spec asks
+        Assert.Equal(["lipsync.video", "lipsync.audio"], plan.Assets.Select(a => a.Path));
+        Assert.Equal(TimeSpan.FromSeconds(10 * new RenderWorkflowOptions().RenderTimePerVideoSecond), plan.ExpectedRenderTime);
+        Assert.Equal(1, plan.HeyGenJobs);
+
+        // The status API reads the same input with its own serializer.
+        Assert.Equal(plan.ExpectedRenderTime, RenderApi.ReadInput(instance.SerializedInput)!.Plan!.ExpectedRenderTime);
     }
 
     [Fact]

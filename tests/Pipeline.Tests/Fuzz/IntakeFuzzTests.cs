@@ -10,6 +10,7 @@ using HeyGenRender.Pipeline.Storage;
 using HeyGenRender.Pipeline.Tests.Support;
 using HeyGenRender.Pipeline.Trust;
 using HeyGenRender.Pipeline.Webhooks;
+using HeyGenRender.Pipeline.Workflow;
 using HeyGenRender.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -111,7 +112,7 @@ public sealed class IntakeFuzzTests(AzuriteFixture azurite, ITestOutputHelper ou
         var options = Options.Create(storage);
         await using var engine = await ScriptedRenderEngine.StartAsync();
         var starter = new RenderStarter(engine.Client, new RenderJobStore(blobs, options), new JobAssetChecker(blobs), new StorageTrustPolicy(options),
-            new OutputFolderClaims(blobs, options), NullLogger<RenderStarter>.Instance);
+            new OutputFolderClaims(blobs, options), new RenderPlanner(Options.Create(new RenderWorkflowOptions())), NullLogger<RenderStarter>.Instance);
         var api = new RenderApi(starter, engine.Client);
         await PlantSampleAssetsAsync(blobs, storage.RequestsContainer);
 

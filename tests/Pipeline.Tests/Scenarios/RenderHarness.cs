@@ -201,9 +201,17 @@ internal sealed class RenderHarness : IAsyncDisposable
             WaitMode = spec.Wait.Mode,
             Timeout = timeout ?? spec.Wait.Timeout,
             WorkflowRevision = workflowRevision,
+            Plan = workflowRevision >= 4 ? await PlanAsync(spec) : null,
         };
         await Host.ScheduleNewOrchestrationInstanceAsync(RenderWorkflowNames.Orchestrator, request, new StartOrchestrationOptions(id));
         return id;
+    }
+
+    // As the starter plans a render: from the sizes its asset check found.
+    private async Task<RenderPlan> PlanAsync(RenderJobSpec spec)
+    {
+        var assets = await Services.GetRequiredService<JobAssetChecker>().CheckAsync(spec);
+        return Services.GetRequiredService<RenderPlanner>().Plan(spec, spec.Wait.Mode, assets.LengthOf);
     }
 
     /// <summary>Waits (polling the engine every 50 ms) until every render finished, running <paramref name="eachStep"/> at each look.</summary>

@@ -235,6 +235,42 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
 
     private const int IgnoredEvents = 12;
 
+    // Revision 4 starts with the plan in its input: its first activity is the upload, not PrepareRender. Revision 3
+    // is how renders started before the change replay after an upgrade, so it still prepares first.
+    [Theory]
+    [InlineData(RenderRequest.CurrentWorkflowRevision, RenderWorkflowNames.UploadAsset)]
+    [InlineData(3, RenderWorkflowNames.PrepareRender)]
+    public async Task Render_PlannedAtStart_SkipsThePrepareActivity(int workflowRevision, string firstActivity)
+    {
+        var hub = "planned" + Guid.NewGuid().ToString("N")[..12];
+        await using var h = await RenderHarness.StartAsync(azurite, backend: DurableBackend.AzureStorage, engine: o => o.TaskHub = hub);
+        await UploadAsync(h, "planned.jpg", Media(60_000, [0xFF, 0xD8, 0xFF, 0xE0]), "image/jpeg");
+        var id = await h.StartRenderAsync($$"""
+            { "version": 1, "kind": "image",
+              "image": { "image": { "blob": "planned.jpg", "container": "{{h.Storage.RequestsContainer}}" },
+                         "voice_id": "voice_emulator_en_female", "script": "Planned before it started." },
+              "wait": { "mode": "auto" } }
+            """, workflowRevision: workflowRevision);
+
+        var state = await Finish(h, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.NotNull(await h.ReadBlobAsync($"{id}/video.mp4"));
+        var history = new Azure.Data.Tables.TableClient(azurite.ConnectionString, hub + "History");
+        var scheduled = new List<string>();
+        await foreach (var row in history.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == id))
+        {
+            if (row.GetString("EventType") == "TaskScheduled")
+            {
+                scheduled.Add(row.GetString("Name"));
+            }
+        }
+
+        Assert.Equal(firstActivity, scheduled[0]);
+        Assert.Equal(workflowRevision >= 4 ? 0 : 1, scheduled.Count(n => n == RenderWorkflowNames.PrepareRender));
+        Assert.Equal(1, scheduled.Count(n => n == RenderWorkflowNames.UploadAsset));
+    }
+
     [Fact]
     public async Task Render_429StormOnCreate_WaitsRetryAfterOnDurableTimerAndSucceeds()
     {
