@@ -43,16 +43,16 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
         // Cold and warm interleaved: each cold run is a new process that starts everything it needs, as on a fresh machine.
         var cold = new List<double>();
         var warm = new List<double>();
+        // HeyGen calls per video through the counting proxy: the last warm render (the sample without assets), then the
+        // sample with one uploaded image.
         for (var rep = 0; rep < reps; rep++)
         {
             cold.Add(await RenderAsync([Sample], new Dictionary<string, string>(), cancellationToken));
+            proxy.Clear();
             warm.Add(await RenderAsync([Sample, "--server", serve.BaseAddress.AbsoluteUri], environment, cancellationToken));
             Console.WriteLine($"  rep {rep + 1}: render to playable video cold {Num.F(cold[^1])} s, warm {Num.F(warm[^1])} s");
         }
 
-        // HeyGen calls per video through the counting proxy: the sample without assets, then with one uploaded image.
-        proxy.Clear();
-        await RenderAsync([Sample, "--server", serve.BaseAddress.AbsoluteUri], environment, cancellationToken);
         var (plainApi, plainOther) = Count(proxy);
         proxy.Clear();
         await RenderAsync([SampleWithAsset, "--server", serve.BaseAddress.AbsoluteUri], environment, cancellationToken);
@@ -61,7 +61,7 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
         await serve.DisposeAsync();
 
         var idle = options.Quick
-            ? await IdleCpuAsync(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3), cancellationToken)
+            ? await IdleCpuAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), cancellationToken)
             : await IdleCpuAsync(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(60), cancellationToken);
         Console.WriteLine($"  idle serve: {Num.F(idle.Host)} % host, {Num.F(idle.Azurite)} % Azurite");
 
@@ -74,7 +74,7 @@ internal sealed class FirstVideoBenchmark(BenchEnvironment env, RunOptions optio
             "on the benchmark's Azurite with an emulator that also takes 3 s and sends webhooks. HeyGen calls are counted at a " +
             "proxy in front of that emulator for one render of each sample through `serve`: *API* is `/v3/…`, *other* the " +
             "presigned upload PUT and the file downloads. Idle: `serve` with its own embedded Azurite, no render and no page open, " +
-            $"CPU of the host process and of Azurite's over {(options.Quick ? 3 : 60)} s after a {(options.Quick ? 2 : 10)} s settle. {cold.Count} run(s) each, interleaved; min / median / max.");
+            $"CPU of the host process and of Azurite's over {(options.Quick ? 2 : 60)} s after a {(options.Quick ? 1 : 10)} s settle. {cold.Count} run(s) each, interleaved; min / median / max.");
         report.Table(["figure", "min / median / max", "target", "verdict"],
         [
             ["render to playable video, cold", coldS.Format("0.0") + " s", "", ""],

@@ -229,7 +229,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         return figures;
     }
 
-    private TimeSpan IdleWindow => options.Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(10);
+    private TimeSpan IdleWindow => options.Quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(10);
 
     /// <summary><c>/devstoreaccount1/{container}/{render id}/result.json</c> (or error.json), query aside.</summary>
     private static Regex DocumentPath(string container) =>
