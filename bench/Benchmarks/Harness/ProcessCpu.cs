@@ -19,6 +19,15 @@ internal static class ProcessCpu
         return TimeSpan.FromSeconds(ticks / s_ticksPerSecond);
     }
 
+    /// <summary>Busy CPU of the whole machine so far, all cores: the first line of /proc/stat less its idle and iowait.</summary>
+    public static TimeSpan OfMachine()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // cpu user nice system idle iowait irq softirq steal …: guest time is already inside user.
+        var ticks = new[] { 1, 2, 3, 6, 7, 8 }.Sum(i => long.Parse(fields[i], CultureInfo.InvariantCulture));
+        return TimeSpan.FromSeconds(ticks / s_ticksPerSecond);
+    }
+
     /// <summary>User + system CPU of <paramref name="pid"/> alone, so far.</summary>
     public static TimeSpan OfProcess(int pid) =>
         ReadAll().TryGetValue(pid, out var stat) ? TimeSpan.FromSeconds(stat.Ticks / s_ticksPerSecond) : TimeSpan.Zero;

@@ -79,6 +79,11 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             ["storage requests per second, serve idle", Cell("webhooks", "storage_idle_per_s", "0.0"), Cell("polling", "storage_idle_per_s", "0.0"), "", $"the {IdleWindow.TotalSeconds:0} s before the renders start: the engine's polling"],
             ["makespan, start-up (s)", Cell("webhooks", "startup_s", "0.00"), Cell("polling", "startup_s", "0.00"), Cell("cli", "startup_s", "0.00"), $"first render started → the {ConcurrencyLimit}th create: the first slots filled"],
             ["of which starting the renders (s)", Cell("webhooks", "posted_s", "0.00"), Cell("polling", "posted_s", "0.00"), "", $"the {Jobs} `POST /api/renders`, ten at a time, answered"],
+            ["Azurite busy in start-up (% of a core)", Cell("webhooks", "azurite_busy_startup_pct", "0"), Cell("polling", "azurite_busy_startup_pct", "0"), "", "its CPU sampled every 250 ms; its JavaScript runs on one thread, so near 100 % it is what the start-up waits on"],
+            ["serve busy in start-up (% of a core)", Cell("webhooks", "serve_busy_startup_pct", "0"), Cell("polling", "serve_busy_startup_pct", "0"), "", ""],
+            ["Azurite busy after start-up (% of a core)", Cell("webhooks", "azurite_busy_after_pct", "0"), Cell("polling", "azurite_busy_after_pct", "0"), "", $"the {ConcurrencyLimit}th create → HeyGen's last completion"],
+            ["serve busy after start-up (% of a core)", Cell("webhooks", "serve_busy_after_pct", "0"), Cell("polling", "serve_busy_after_pct", "0"), "", ""],
+            ["machine busy in start-up / after (% of a core)", Cell("webhooks", "machine_busy_startup_pct", "0") + " / " + Cell("webhooks", "machine_busy_after_pct", "0"), Cell("polling", "machine_busy_startup_pct", "0") + " / " + Cell("polling", "machine_busy_after_pct", "0"), "", $"all {Environment.ProcessorCount} cores (at most {Environment.ProcessorCount * 100} %): serve, Azurite, and the harness with its emulator and counting proxies"],
             ["makespan, hand-overs (s)", Cell("webhooks", "handover_chain_s", "0.00"), Cell("polling", "handover_chain_s", "0.00"), Cell("cli", "handover_chain_s", "0.00"), $"→ HeyGen's last completion, less start-up and {Math.Ceiling(Jobs / (double)ConcurrencyLimit):0}·T: what slots stood idle between jobs"],
             ["makespan, tail (s)", Cell("webhooks", "tail_s", "0.00"), Cell("polling", "tail_s", "0.00"), Cell("cli", "tail_s", "0.00"), "HeyGen's last completion → the last result stored (its detection, download, manifest)"],
             ["slot hand-over p50 (s)", Cell("webhooks", "handover_p50_s", "0.00"), Cell("polling", "handover_p50_s", "0.00"), Cell("cli", "handover_p50_s", "0.00"), "HeyGen completion → next create"],
@@ -111,11 +116,24 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         var clock = Stopwatch.StartNew();
         await using var proxy = await CountingProxy.StartAsync(heyGen.ApiBase, clock);
         proxy.RewriteUrls = true;
+        await using var cpu = new CpuTimeline(clock);
         var figures = variant == "cli"
             ? await RunCliStyleAsync(proxy.Address, heyGen.ApiKey, clock, cancellationToken)
-            : await RunServeAsync(variant, rep, heyGen, proxy, clock, cancellationToken);
+            : await RunServeAsync(variant, rep, heyGen, proxy, clock, cpu, cancellationToken);
         Analyse(proxy.Requests, figures);
         Decompose(figures);
+        if (variant != "cli")
+        {
+            // How busy serve and Azurite were while the first slots filled, and after: is start-up waiting on the machine?
+            var started = figures["started_at_s"];
+            var firstRound = figures["first_round_created_at_s"];
+            figures["azurite_busy_startup_pct"] = cpu.BusyPercent("azurite", started, firstRound);
+            figures["serve_busy_startup_pct"] = cpu.BusyPercent("serve", started, firstRound);
+            figures["azurite_busy_after_pct"] = cpu.BusyPercent("azurite", firstRound, figures["last_completion_at_s"]);
+            figures["serve_busy_after_pct"] = cpu.BusyPercent("serve", firstRound, figures["last_completion_at_s"]);
+            figures["machine_busy_startup_pct"] = cpu.BusyPercent("machine", started, firstRound);
+            figures["machine_busy_after_pct"] = cpu.BusyPercent("machine", firstRound, figures["last_completion_at_s"]);
+        }
         if (variant == "webhooks")
         {
             // Deliveries serve did not answer 2xx: each costs a retry (1 s, 2 s, 4 s … later) on the detection path.
@@ -131,7 +149,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         return figures;
     }
 
-    private async Task<Dictionary<string, double>> RunServeAsync(string variant, int rep, EmulatorHandle heyGen, CountingProxy proxy, Stopwatch clock, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, double>> RunServeAsync(string variant, int rep, EmulatorHandle heyGen, CountingProxy proxy, Stopwatch clock, CpuTimeline cpu, CancellationToken cancellationToken)
     {
         var port = ServeProcess.FreePort();
         var secret = "whsec_unused_in_polling_mode_0123456789";
@@ -171,6 +189,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
         var azuritePid = azurite.ProcessId ?? throw new InvalidOperationException("The run's Azurite was not started by it.");
         var serveCpuBefore = ProcessCpu.OfTree(serve.ProcessId);
         var azuriteCpuBefore = ProcessCpu.OfTree(azuritePid);
+        cpu.Start(TimeSpan.FromMilliseconds(250), ("serve", serve.ProcessId), ("azurite", azuritePid), ("machine", CpuTimeline.Machine));
         var started = clock.Elapsed;
         var ids = new List<string>();
         var spec = RenderClient.AvatarSpec("orchestration benchmark", variant == "webhooks" ? "auto" : "poll", container);
@@ -208,6 +227,7 @@ internal sealed partial class OrchestrationBenchmark(RunOptions options)
             Console.WriteLine($"  serve's last warnings and errors:\n{serve.OutputTail}");
         }
 
+        await cpu.DisposeAsync();
         var makespan = (finished.Count == 0 ? clock.Elapsed : finished.Values.Max(f => f.At)) - started;
         var serveCpu = (ProcessCpu.OfTree(serve.ProcessId) - serveCpuBefore).TotalSeconds;
         var azuriteCpu = (ProcessCpu.OfTree(azuritePid) - azuriteCpuBefore).TotalSeconds;
