@@ -361,6 +361,27 @@ public sealed class ContractTests
         Assert.Equal(HttpStatusCode.OK, (await slow).Response.StatusCode);
     }
 
+    [Fact]
+    public async Task LatencyFault_Until_HoldsTheRequestUntilTheTaskEnds()
+    {
+        await using var emulator = await TestEmulator.StartAsync();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        emulator.Host.Faults.Add(new FaultRule { Kind = FaultKind.Latency, PathPrefix = "/v3/voices", Until = gate.Task, Count = 1 });
+        var held = emulator.SendAsync(HttpMethod.Get, "/v3/voices");
+        while (emulator.Host.Faults.Rules.Single().Fired == 0)
+        {
+            await Task.Yield();
+        }
+
+        // Another route is not held, and neither is emulator time what the held one waits on.
+        Assert.Equal(HttpStatusCode.OK, (await emulator.SendAsync(HttpMethod.Get, "/v3/avatars")).Response.StatusCode);
+        emulator.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.False(held.IsCompleted);
+
+        gate.SetResult();
+        Assert.Equal(HttpStatusCode.OK, (await held).Response.StatusCode);
+    }
+
     [Theory]
     [InlineData(500, "internal_error")]
     [InlineData(502, "bad_gateway")]

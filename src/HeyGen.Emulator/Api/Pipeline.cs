@@ -55,7 +55,7 @@ internal static class Pipeline
                 switch (fault?.Kind)
                 {
                     case FaultKind.Latency:
-                        await Task.Delay(fault.Delay, store.Time, context.RequestAborted).ConfigureAwait(false);
+                        await (fault.Until ?? Task.Delay(fault.Delay, store.Time, context.RequestAborted)).WaitAsync(context.RequestAborted).ConfigureAwait(false);
                         break;
                     case FaultKind.RateLimit:
                         await Envelope.WriteErrorAsync(context, 429, "rate_limit_exceeded", "Too many requests (injected).", null, fault.RetryAfterSeconds).ConfigureAwait(false);

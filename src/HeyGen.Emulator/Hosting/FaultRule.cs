@@ -60,4 +60,10 @@ public sealed class FaultRule
 
     /// <summary>Added latency or webhook delay.</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// <see cref="FaultKind.Latency"/> only: hold the request until this task ends instead of for <see cref="Delay"/>, so a
+    /// test can keep a request in flight exactly until it has seen what it waits for.
+    /// </summary>
+    public Task? Until { get; set; }
 }

@@ -357,21 +357,35 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     [Fact]
     public async Task Render_CancelledWhileDownloading_LeavesOnlyItsJobAndErrorJsonAndSaysHeyGenChargedTheJob()
     {
-        // Each file download is held for a second, so the cancel arrives while the download activity runs; an activity
-        // cannot be stopped, so the render waits for it and deletes what it stored.
+        // The file downloads are held until the render has taken the cancel, so it arrives while the download activity
+        // runs (a fixed hold lost that race on a busy machine); an activity cannot be stopped, so the render waits for it
+        // and deletes what it stored.
+        var downloadsHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var h = await RenderHarness.StartAsync(azurite, e =>
-            e.Faults.Add(new FaultRule { Kind = FaultKind.Latency, PathPrefix = "/_files/", Method = "GET", Delay = TimeSpan.FromSeconds(1) }));
+            e.Faults.Add(new FaultRule { Kind = FaultKind.Latency, PathPrefix = "/_files/", Method = "GET", Until = downloadsHeld.Task }));
         var id = await h.StartRenderAsync(AvatarSpec("auto"));
         var cancelled = false;
 
-        await h.RunUntilFinishedAsync([id], async () =>
+        try
         {
-            if (!cancelled && (await h.CustomStatusAsync(id)).Contains("\"stage\":\"download\"", StringComparison.Ordinal))
+            await h.RunUntilFinishedAsync([id], async () =>
             {
-                cancelled = true;
-                await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
-            }
-        });
+                var status = await h.CustomStatusAsync(id);
+                if (!cancelled && status.Contains("\"stage\":\"download\"", StringComparison.Ordinal))
+                {
+                    cancelled = true;
+                    await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
+                }
+                else if (cancelled && status.Contains($"\"stage\":\"{RenderStages.Cancelled}\"", StringComparison.Ordinal))
+                {
+                    downloadsHeld.TrySetResult();
+                }
+            });
+        }
+        finally
+        {
+            downloadsHeld.TrySetResult();
+        }
 
         var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
         Assert.Equal(("cancelled", "download"), (error.GetProperty("status").GetString(), error.GetProperty("stage").GetString()));
