@@ -335,18 +335,37 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     [Fact]
     public async Task Render_CancelEventWhileWaiting_WritesCancelledError()
     {
-        await using var h = await RenderHarness.StartAsync(azurite);
+        // The render cannot learn that the job finished until it has taken the cancel: no webhook, and its status GETs
+        // are held until then (the job's 1.5 s alone was a race a busy machine could lose).
+        var statusHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var h = await RenderHarness.StartAsync(azurite, e =>
+        {
+            e.Faults.Add(new FaultRule { Kind = FaultKind.WebhookDrop });
+            e.Faults.Add(new FaultRule { Kind = FaultKind.Latency, PathPrefix = "/v3/videos/", Method = "GET", Until = statusHeld.Task });
+        });
         var id = await h.StartRenderAsync(AvatarSpec("auto"));
         var cancelled = false;
 
-        await h.RunUntilFinishedAsync([id], async () =>
+        try
         {
-            if (!cancelled && h.Emulator.State.Jobs.Count == 1 && (await h.CustomStatusAsync(id)).Contains("\"stage\":\"wait\"", StringComparison.Ordinal))
+            await h.RunUntilFinishedAsync([id], async () =>
             {
-                cancelled = true;
-                await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
-            }
-        });
+                var status = await h.CustomStatusAsync(id);
+                if (!cancelled && h.Emulator.State.Jobs.Count == 1 && status.Contains("\"stage\":\"wait\"", StringComparison.Ordinal))
+                {
+                    cancelled = true;
+                    await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
+                }
+                else if (cancelled && status.Contains($"\"stage\":\"{RenderStages.Cancelled}\"", StringComparison.Ordinal))
+                {
+                    statusHeld.TrySetResult();
+                }
+            });
+        }
+        finally
+        {
+            statusHeld.TrySetResult();
+        }
 
         var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
         Assert.Equal("cancelled", error.GetProperty("failure_code").GetString());
