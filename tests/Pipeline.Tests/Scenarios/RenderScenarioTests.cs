@@ -344,28 +344,8 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
             e.Faults.Add(new FaultRule { Kind = FaultKind.Latency, PathPrefix = "/v3/videos/", Method = "GET", Until = statusHeld.Task });
         });
         var id = await h.StartRenderAsync(AvatarSpec("auto"));
-        var cancelled = false;
 
-        try
-        {
-            await h.RunUntilFinishedAsync([id], async () =>
-            {
-                var status = await h.CustomStatusAsync(id);
-                if (!cancelled && h.Emulator.State.Jobs.Count == 1 && status.Contains("\"stage\":\"wait\"", StringComparison.Ordinal))
-                {
-                    cancelled = true;
-                    await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
-                }
-                else if (cancelled && status.Contains($"\"stage\":\"{RenderStages.Cancelled}\"", StringComparison.Ordinal))
-                {
-                    statusHeld.TrySetResult();
-                }
-            });
-        }
-        finally
-        {
-            statusHeld.TrySetResult();
-        }
+        await CancelInStageAsync(h, id, RenderStages.Wait, statusHeld, when: () => h.Emulator.State.Jobs.Count == 1);
 
         var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
         Assert.Equal("cancelled", error.GetProperty("failure_code").GetString());
@@ -383,28 +363,8 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
         await using var h = await RenderHarness.StartAsync(azurite, e =>
             e.Faults.Add(new FaultRule { Kind = FaultKind.Latency, PathPrefix = "/_files/", Method = "GET", Until = downloadsHeld.Task }));
         var id = await h.StartRenderAsync(AvatarSpec("auto"));
-        var cancelled = false;
 
-        try
-        {
-            await h.RunUntilFinishedAsync([id], async () =>
-            {
-                var status = await h.CustomStatusAsync(id);
-                if (!cancelled && status.Contains("\"stage\":\"download\"", StringComparison.Ordinal))
-                {
-                    cancelled = true;
-                    await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
-                }
-                else if (cancelled && status.Contains($"\"stage\":\"{RenderStages.Cancelled}\"", StringComparison.Ordinal))
-                {
-                    downloadsHeld.TrySetResult();
-                }
-            });
-        }
-        finally
-        {
-            downloadsHeld.TrySetResult();
-        }
+        await CancelInStageAsync(h, id, RenderStages.Download, downloadsHeld);
 
         var error = Json(await h.ReadBlobAsync($"{id}/error.json"));
         Assert.Equal(("cancelled", "download"), (error.GetProperty("status").GetString(), error.GetProperty("stage").GetString()));
@@ -570,6 +530,33 @@ public sealed class RenderScenarioTests(AzuriteFixture azurite, ITestOutputHelpe
     }
 
     private static readonly byte[] s_mp4Signature = [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m'];
+
+    // Runs the render to its end, raising a cancel the first time its status shows `stage` (and `when` holds), and ends
+    // `heldUntilCancelled` once the render has taken the cancel, or when the run ends, so no request stays held.
+    private static async Task CancelInStageAsync(RenderHarness h, string id, string stage, TaskCompletionSource heldUntilCancelled, Func<bool>? when = null)
+    {
+        var cancelled = false;
+        try
+        {
+            await h.RunUntilFinishedAsync([id], async () =>
+            {
+                var status = await h.CustomStatusAsync(id);
+                if (!cancelled && (when?.Invoke() ?? true) && status.Contains($"\"stage\":\"{stage}\"", StringComparison.Ordinal))
+                {
+                    cancelled = true;
+                    await h.Host.RaiseEventAsync(id, RenderEvents.Cancel, null);
+                }
+                else if (cancelled && status.Contains($"\"stage\":\"{RenderStages.Cancelled}\"", StringComparison.Ordinal))
+                {
+                    heldUntilCancelled.TrySetResult();
+                }
+            });
+        }
+        finally
+        {
+            heldUntilCancelled.TrySetResult();
+        }
+    }
 
     private static async Task UploadAsync(RenderHarness h, string name, byte[] bytes, string contentType) =>
         await h.Blobs.GetBlobContainerClient(h.Storage.RequestsContainer).GetBlobClient(name)
